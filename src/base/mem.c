@@ -1,0 +1,179 @@
+/* mem.c — system allocation and budget accounting (see mem.h).
+ *
+ * Block layout: [16-byte header: size_t size, 8 bytes padding][user bytes...]. The header
+ * keeps user pointers 16-byte aligned (glibc malloc returns 16-aligned blocks) and lets
+ * mem_free and mem_realloc know how many bytes to uncharge.
+ *
+ * Charging walks the parent chain with atomic adds; if any ancestor would go over its
+ * limit, the charges already made are undone and the allocation fails. Between the add and
+ * the undo another thread may briefly see the higher count; that can only make it fail
+ * early, never let a budget be exceeded.
+ */
+#include "base/mem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HEADER_BYTES 16
+
+void mem_init(Mem *mem, Mem *parent, const char *name, size_t limit_bytes)
+{
+    mem->parent = parent;
+    mem->name = name;
+    mem->limit_bytes = limit_bytes;
+    atomic_init(&mem->used_bytes, 0);
+    atomic_init(&mem->peak_bytes, 0);
+    atomic_init(&mem->fail_countdown, 0);
+}
+
+void mem_format_bytes(size_t bytes, char *buf, size_t buf_len)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double value = (double)bytes;
+    size_t unit = 0;
+    while (value >= 1024.0 && unit + 1 < TN_ARRAY_LEN(units)) {
+        value /= 1024.0;
+        unit++;
+    }
+    if (unit == 0 || value == (double)(size_t)value) {
+        snprintf(buf, buf_len, "%zu %s", (size_t)value, units[unit]);
+    } else {
+        snprintf(buf, buf_len, "%.1f %s", value, units[unit]);
+    }
+}
+
+static bool hook_fires(Mem *mem)
+{
+    for (Mem *m = mem; m; m = m->parent) {
+        long left = atomic_load(&m->fail_countdown);
+        if (left > 0 && atomic_fetch_sub(&m->fail_countdown, 1) == 1)
+            return true;
+    }
+    return false;
+}
+
+static void uncharge(Mem *mem, Mem *stop, size_t size)
+{
+    for (Mem *m = mem; m != stop; m = m->parent) {
+        atomic_fetch_sub(&m->used_bytes, size);
+    }
+}
+
+/* Charge `size` to mem and its ancestors; on failure fills err and charges nothing. */
+static bool charge(Mem *mem, size_t size, Err *err)
+{
+    if (hook_fires(mem)) {
+        if (err)
+            err_set(err, ERR_NOMEM, "out of memory (injected failure in %s)", mem->name);
+        return false;
+    }
+    for (Mem *m = mem; m; m = m->parent) {
+        size_t now = atomic_fetch_add(&m->used_bytes, size) + size;
+        if (m->limit_bytes && now > m->limit_bytes) {
+            uncharge(mem, m->parent, size);
+            if (err) {
+                char limit[32];
+                mem_format_bytes(m->limit_bytes, limit, sizeof limit);
+                err_set(err, ERR_NOMEM, "memory limit of %s exceeded for %s", limit, m->name);
+            }
+            return false;
+        }
+        size_t peak = atomic_load(&m->peak_bytes);
+        while (now > peak && !atomic_compare_exchange_weak(&m->peak_bytes, &peak, now)) {
+        }
+    }
+    return true;
+}
+
+void *mem_alloc(Mem *mem, size_t size, Err *err)
+{
+    size_t total;
+    if (!size_add(size, HEADER_BYTES, &total)) {
+        if (err)
+            err_set(err, ERR_NOMEM, "allocation of %zu bytes is too large", size);
+        return NULL;
+    }
+    if (mem && !charge(mem, size, err))
+        return NULL;
+    unsigned char *block = malloc(total);
+    if (!block) {
+        if (mem)
+            uncharge(mem, NULL, size);
+        if (err)
+            err_set(err, ERR_NOMEM, "out of memory allocating %zu bytes", size);
+        return NULL;
+    }
+    memcpy(block, &size, sizeof size);
+    return block + HEADER_BYTES;
+}
+
+void *mem_calloc(Mem *mem, size_t n, size_t size, Err *err)
+{
+    size_t bytes;
+    if (!size_mul(n, size, &bytes)) {
+        if (err)
+            err_set(err, ERR_NOMEM, "allocation of %zu x %zu bytes overflows", n, size);
+        return NULL;
+    }
+    void *p = mem_alloc(mem, bytes, err);
+    if (p)
+        memset(p, 0, bytes);
+    return p;
+}
+
+void *mem_realloc(Mem *mem, void *p, size_t size, Err *err)
+{
+    if (!p)
+        return mem_alloc(mem, size, err);
+    unsigned char *block = (unsigned char *)p - HEADER_BYTES;
+    size_t old_size;
+    memcpy(&old_size, block, sizeof old_size);
+    size_t total;
+    if (!size_add(size, HEADER_BYTES, &total)) {
+        if (err)
+            err_set(err, ERR_NOMEM, "allocation of %zu bytes is too large", size);
+        return NULL;
+    }
+    if (mem && size > old_size && !charge(mem, size - old_size, err))
+        return NULL;
+    unsigned char *grown = realloc(block, total);
+    if (!grown) {
+        if (mem && size > old_size)
+            uncharge(mem, NULL, size - old_size);
+        if (err)
+            err_set(err, ERR_NOMEM, "out of memory allocating %zu bytes", size);
+        return NULL;
+    }
+    if (mem && size < old_size)
+        uncharge(mem, NULL, old_size - size);
+    memcpy(grown, &size, sizeof size);
+    return grown + HEADER_BYTES;
+}
+
+void mem_free(Mem *mem, void *p)
+{
+    if (!p)
+        return;
+    unsigned char *block = (unsigned char *)p - HEADER_BYTES;
+    size_t size;
+    memcpy(&size, block, sizeof size);
+    if (mem)
+        uncharge(mem, NULL, size);
+    free(block);
+}
+
+size_t mem_used(const Mem *mem)
+{
+    return atomic_load(&mem->used_bytes);
+}
+
+size_t mem_peak(const Mem *mem)
+{
+    return atomic_load(&mem->peak_bytes);
+}
+
+void mem_fail_at(Mem *mem, long n)
+{
+    atomic_store(&mem->fail_countdown, n);
+}
