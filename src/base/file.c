@@ -1,0 +1,160 @@
+/* file.c — mappings and buffered writes (see file.h). Output is buffered in 1 MiB
+ * chunks; writes larger than the buffer bypass it after a flush. */
+#include "base/file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define FILE_OUT_BUFFER_BYTES (1u << 20)
+
+static ErrCode open_error(Err *err, int errnum, const char *what, const char *path)
+{
+    return err_errno(err, errnum == ENOENT ? ERR_NOT_FOUND : ERR_IO, errnum,
+                     "could not %s file \"%s\"", what, path);
+}
+
+ErrCode file_map(const char *path, FileMap *out, Err *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return open_error(err, errno, "open", path);
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int errnum = errno;
+        close(fd);
+        return open_error(err, errnum, "stat", path);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return err_set(err, ERR_IO, "\"%s\" is not a regular file", path);
+    }
+    FileMap map = {NULL, (size_t)st.st_size};
+    if (map.len > 0) {
+        void *p = mmap(NULL, map.len, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED) {
+            int errnum = errno;
+            close(fd);
+            return open_error(err, errnum, "map", path);
+        }
+        map.data = p;
+    }
+    close(fd);
+    *out = map;
+    return ERR_OK;
+}
+
+void file_unmap(FileMap *map)
+{
+    if (map->data)
+        munmap((void *)(uintptr_t)map->data, map->len);
+    map->data = NULL;
+    map->len = 0;
+}
+
+ErrCode file_out_open(FileOut *out, Mem *mem, const char *path, Err *err)
+{
+    if (strlen(path) >= sizeof out->path)
+        return err_set(err, ERR_INVALID, "path \"%.64s...\" is too long", path);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return open_error(err, errno, "create", path);
+    out->fd = fd;
+    snprintf(out->path, sizeof out->path, "%s", path);
+    out->offset = 0;
+    strbuf_init(&out->buf, mem);
+    return ERR_OK;
+}
+
+static ErrCode write_fully(FileOut *out, const void *bytes, size_t len, Err *err)
+{
+    const char *p = bytes;
+    while (len > 0) {
+        ssize_t n = write(out->fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return err_errno(err, ERR_IO, errno, "could not write file \"%s\"", out->path);
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return ERR_OK;
+}
+
+static ErrCode flush_buffer(FileOut *out, Err *err)
+{
+    ErrCode rc = write_fully(out, out->buf.data, out->buf.len, err);
+    strbuf_clear(&out->buf);
+    return rc;
+}
+
+ErrCode file_out_write(FileOut *out, const void *bytes, size_t len, Err *err)
+{
+    ErrCode rc;
+    if (out->buf.len + len > FILE_OUT_BUFFER_BYTES) {
+        rc = flush_buffer(out, err);
+        if (rc != ERR_OK)
+            return rc;
+    }
+    if (len >= FILE_OUT_BUFFER_BYTES) {
+        rc = write_fully(out, bytes, len, err);
+    } else {
+        rc = strbuf_append(&out->buf, bytes, len, err);
+    }
+    if (rc == ERR_OK)
+        out->offset += (int64_t)len;
+    return rc;
+}
+
+ErrCode file_out_commit(FileOut *out, bool durable, Err *err)
+{
+    ErrCode rc = flush_buffer(out, err);
+    if (rc == ERR_OK && durable && fsync(out->fd) != 0)
+        rc = err_errno(err, ERR_IO, errno, "could not fsync file \"%s\"", out->path);
+    if (close(out->fd) != 0 && rc == ERR_OK)
+        rc = err_errno(err, ERR_IO, errno, "could not close file \"%s\"", out->path);
+    out->fd = -1;
+    strbuf_fini(&out->buf);
+    return rc;
+}
+
+void file_out_abort(FileOut *out)
+{
+    if (out->fd >= 0) {
+        close(out->fd);
+        unlink(out->path);
+    }
+    out->fd = -1;
+    strbuf_fini(&out->buf);
+}
+
+ErrCode file_read_all(const char *path, StrBuf *out, Err *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return open_error(err, errno, "open", path);
+    ErrCode rc = ERR_OK;
+    for (;;) {
+        rc = strbuf_reserve(out, 64 * 1024, err);
+        if (rc != ERR_OK)
+            break;
+        ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            rc = open_error(err, errno, "read", path);
+            break;
+        }
+        if (n == 0)
+            break;
+        out->len += (size_t)n;
+        out->data[out->len] = '\0';
+    }
+    close(fd);
+    return rc;
+}
