@@ -10,7 +10,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 SOURCES = $(shell find src include tests bench -name '*.[ch]' -not -path '*/node_modules/*')
 
-.PHONY: all setup build build-asan build-fuzz test test-unit demo bench format format-check clean
+.PHONY: all setup build build-asan build-fuzz node-deps test test-unit demo bench format format-check clean
 
 all: build
 
@@ -47,7 +47,7 @@ demo: build
 	@echo "tarn demo: not yet — the demo arrives with the demo issue (see README)."
 	@echo "What works today: build/tarn --version, build/tarn help, and the Parquet engine (make test, make bench)."
 
-bench: build node-deps
+bench: build
 	@cd bench && npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	@node bench/parquet/run.mjs
 
