@@ -68,8 +68,11 @@ static ArenaBlock *block_new(Arena *arena, size_t payload_bytes)
 void *arena_alloc(Arena *arena, size_t size)
 {
     size_t need = TN_ALIGN_UP(size ? size : 1, ALIGN);
-    if (need < size)
+    if (need < size) {
+        /* Rounding up wrapped around: record why, as every other failure does. */
+        err_set(&arena->last_err, ERR_NOMEM, "arena allocation of %zu bytes is too large", size);
         return NULL;
+    }
     if (TN_LIKELY((size_t)(arena->end - arena->cur) >= need && arena->cur)) {
         void *p = arena->cur;
         arena->cur += need;

@@ -96,7 +96,8 @@ size_t colvec_null_count(const ColVec *vec);
  * stay borrowed from the dictionary). No-op for flat vectors. */
 TN_MUST_CHECK ErrCode colvec_flatten(Arena *arena, ColVec *vec, Err *err);
 
-/* Name of a type for messages and schemas: "int64", "decimal(10,2)", "timestamptz". */
+/* Iceberg name of a type, for messages and schemas: "boolean", "int", "long", "decimal(10,2)",
+ * "timestamptz", "fixed[16]". Truncated to buf_len like snprintf. */
 void colvec_type_name(ColTypeInfo type, char *buf, size_t buf_len);
 
 #endif

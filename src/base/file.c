@@ -58,6 +58,11 @@ void file_unmap(FileMap *map)
 
 ErrCode file_out_open(FileOut *out, Mem *mem, const char *path, Err *err)
 {
+    /* Set up first so that file_out_abort is safe (a no-op) after a failed open. */
+    out->fd = -1;
+    out->path[0] = '\0';
+    out->offset = 0;
+    strbuf_init(&out->buf, mem);
     if (strlen(path) >= sizeof out->path)
         return err_set(err, ERR_INVALID, "path \"%.64s...\" is too long", path);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -65,8 +70,6 @@ ErrCode file_out_open(FileOut *out, Mem *mem, const char *path, Err *err)
         return open_error(err, errno, "create", path);
     out->fd = fd;
     snprintf(out->path, sizeof out->path, "%s", path);
-    out->offset = 0;
-    strbuf_init(&out->buf, mem);
     return ERR_OK;
 }
 
@@ -118,6 +121,9 @@ ErrCode file_out_commit(FileOut *out, bool durable, Err *err)
         rc = err_errno(err, ERR_IO, errno, "could not fsync file \"%s\"", out->path);
     if (close(out->fd) != 0 && rc == ERR_OK)
         rc = err_errno(err, ERR_IO, errno, "could not close file \"%s\"", out->path);
+    /* A file whose commit failed is incomplete: delete it, as abort would. */
+    if (rc != ERR_OK)
+        unlink(out->path);
     out->fd = -1;
     strbuf_fini(&out->buf);
     return rc;

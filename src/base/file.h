@@ -31,16 +31,19 @@ typedef struct FileOut {
     StrBuf buf;      /* pending bytes */
 } FileOut;
 
-/* Create (truncate) `path` for writing. Buffer memory is charged to `mem`. */
+/* Create (truncate) `path` for writing. Buffer memory is charged to `mem`.
+ * Errors: ERR_NOT_FOUND (missing directory), ERR_IO, ERR_INVALID (path too long). */
 TN_MUST_CHECK ErrCode file_out_open(FileOut *out, Mem *mem, const char *path, Err *err);
 
 /* Append bytes (buffered; large writes go straight through). */
 TN_MUST_CHECK ErrCode file_out_write(FileOut *out, const void *bytes, size_t len, Err *err);
 
-/* Flush, fsync when `durable`, and close. The FileOut is finished either way. */
+/* Flush, fsync when `durable`, and close. The FileOut is finished either way; on failure
+ * the incomplete file is deleted. Errors: ERR_IO. */
 TN_MUST_CHECK ErrCode file_out_commit(FileOut *out, bool durable, Err *err);
 
-/* Close and delete the partial file. Safe after a failed write. */
+/* Close and delete the partial file. Safe after a failed open or write, and after commit
+ * (then a no-op). */
 void file_out_abort(FileOut *out);
 
 /* Read a whole file into `out` (appended). Errors: ERR_NOT_FOUND, ERR_IO, ERR_NOMEM. */

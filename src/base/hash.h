@@ -2,9 +2,9 @@
  *
  * hash_u64 is a 64-bit finalizer (multiply-xorshift, as in splitmix64) for integer keys.
  * hash_bytes hashes a byte string 8 bytes at a time with 64x64->128 multiply folding,
- * then mixes in the length; good distribution for short keys such as route names, IPs
- * and paths. Neither is stable across tarn versions: never persist these hashes (Iceberg's
- * bucket transform uses murmur3 in the table layer instead).
+ * then folds in the tail and the length with two more multiplies; good distribution for short keys
+ * such as route names, IPs and paths. Neither is stable across tarn versions: never persist these
+ * hashes (Iceberg's bucket transform uses murmur3 in the table layer instead).
  */
 #ifndef TARN_BASE_HASH_H
 #define TARN_BASE_HASH_H
@@ -58,7 +58,10 @@ TN_INLINE uint64_t hash_bytes(const void *data, size_t len)
     } else if (len > 0) {
         a = (uint64_t)p[0] << 16 | (uint64_t)p[len >> 1] << 8 | p[len - 1];
     }
-    return hash_mix(a ^ HASH_SEED_C, b ^ h);
+    /* A second multiply spreads the first one's result over all 64 bits: on its own, the
+     * fold of (a ^ C) * (b ^ h) leaves the high bits of correlated inputs (an 8-byte key
+     * is loaded as both a and b) poorly mixed. */
+    return hash_mix(hash_mix(a ^ HASH_SEED_C, b ^ h) ^ HASH_SEED_A, HASH_SEED_B ^ len);
 }
 
 #endif
