@@ -89,7 +89,7 @@ static bool charge(Mem *mem, size_t size, Err *err)
 void *mem_alloc(Mem *mem, size_t size, Err *err)
 {
     size_t total;
-    if (!size_add(size, HEADER_BYTES, &total)) {
+    if (size > MEM_MAX_ALLOC_BYTES || !size_add(size, HEADER_BYTES, &total)) {
         if (err)
             err_set(err, ERR_NOMEM, "allocation of %zu bytes is too large", size);
         return NULL;
@@ -130,7 +130,7 @@ void *mem_realloc(Mem *mem, void *p, size_t size, Err *err)
     size_t old_size;
     memcpy(&old_size, block, sizeof old_size);
     size_t total;
-    if (!size_add(size, HEADER_BYTES, &total)) {
+    if (size > MEM_MAX_ALLOC_BYTES || !size_add(size, HEADER_BYTES, &total)) {
         if (err)
             err_set(err, ERR_NOMEM, "allocation of %zu bytes is too large", size);
         return NULL;

@@ -33,6 +33,11 @@ typedef struct Mem {
     atomic_long fail_countdown; /* test hook; 0 = off */
 } Mem;
 
+/* Largest single allocation (1 TiB). No real request comes near it; a bigger size comes from
+ * corrupt input or an arithmetic slip and fails cleanly with ERR_NOMEM, the same in release
+ * and under ASan (whose allocator aborts above 1 TiB instead of returning NULL). */
+#define MEM_MAX_ALLOC_BYTES ((size_t)1 << 40)
+
 /* Initialise a budget in caller's storage. `name` is borrowed and must outlive the Mem. */
 void mem_init(Mem *mem, Mem *parent, const char *name, size_t limit_bytes);
 

@@ -170,6 +170,13 @@ static void mem_calloc_zeroes_and_catches_overflow(void **state)
     assert_non_null(strstr(err.msg, "overflows"));
     assert_null(mem_alloc(&mem, SIZE_MAX - 4, &err));
     assert_non_null(strstr(err.msg, "too large"));
+    /* Regression: sizes past MEM_MAX_ALLOC_BYTES reached malloc (ASan aborts on them). */
+    assert_null(mem_alloc(&mem, MEM_MAX_ALLOC_BYTES + 1, &err));
+    assert_string_equal(err.msg, "allocation of 1099511627777 bytes is too large");
+    void *p2 = mem_alloc(&mem, 8, &err);
+    assert_null(mem_realloc(&mem, p2, SIZE_MAX / 2, &err));
+    assert_non_null(strstr(err.msg, "too large"));
+    mem_free(&mem, p2);
     assert_int_equal(mem_used(&mem), 0);
 }
 
