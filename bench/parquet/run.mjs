@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
-const build = process.env.TARN_BUILD || join(root, 'build');
+const build = resolve(process.env.TARN_BUILD || join(root, 'build'));
 const out = join(root, 'bench/out');
 mkdirSync(out, { recursive: true });
 const ROWS = process.env.ROWS || '2000000';
