@@ -1,0 +1,277 @@
+/* pq_writer_test.c — the Parquet writer's contract (pq_writer.h): a file is produced with
+ * PAR1 at both ends and a footer length that fits; per-column statistics; error paths
+ * (NULL in a required column, type mismatch, row count mismatch, bad specs) return
+ * ERR_INVALID; abort deletes the file; and the OOM loop: with allocation n failing, for
+ * n = 1, 2, ... until the write succeeds, each failure returns ERR_NOMEM, leaves no file
+ * and leaks nothing (mem_used == 0). */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/file.h"
+#include "format/pq_writer.h"
+#include "test_util.h"
+
+#define N_ROWS 3000
+
+static const PqColumnSpec specs[3] = {
+        {.name = "id", .type = {COL_INT64, 0, 0, 0}, .is_nullable = false, .field_id = 1},
+        {.name = "name", .type = {COL_STRING, 0, 0, 0}, .is_nullable = true, .field_id = 2},
+        {.name = "score", .type = {COL_DOUBLE, 0, 0, 0}, .is_nullable = true, .field_id = 3},
+};
+
+static bool file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Three vectors of N_ROWS rows; every 5th name and every 7th score NULL. */
+static void make_batch(Arena *arena, ColVec *vecs, Err *err)
+{
+    assert_ok(colvec_alloc(arena, specs[0].type, N_ROWS, false, &vecs[0], err), err);
+    assert_ok(colvec_alloc(arena, specs[1].type, N_ROWS, true, &vecs[1], err), err);
+    assert_ok(colvec_alloc(arena, specs[2].type, N_ROWS, true, &vecs[2], err), err);
+    static const char *const names[4] = {"alpha", "beta", "", "gamma-ü"};
+    for (size_t i = 0; i < N_ROWS; i++) {
+        ((int64_t *)vecs[0].values)[i] = (int64_t)i * 3 - 100;
+        ((ColStr *)vecs[1].values)[i] = (ColStr){(uint32_t)strlen(names[i % 4]), names[i % 4]};
+        colvec_set_valid(vecs[1].validity, i, i % 5 != 0);
+        ((double *)vecs[2].values)[i] = (double)i / 4.0;
+        colvec_set_valid(vecs[2].validity, i, i % 7 != 0);
+    }
+}
+
+static ErrCode write_file(Mem *mem, const char *path, const ColVec *vecs, Arena *arena,
+                          PqFileStats *stats, Err *err)
+{
+    PqWriterOptions opts;
+    pq_writer_options_default(&opts);
+    opts.row_group_rows = 1000; /* three row groups */
+    opts.page_bytes = 2048;     /* several pages each */
+    PqWriter *w = NULL;
+    ErrCode rc = pq_writer_open(mem, path, specs, 3, &opts, &w, err);
+    if (rc != ERR_OK)
+        return rc;
+    rc = pq_writer_write(w, vecs, err);
+    if (rc != ERR_OK) {
+        pq_writer_abort(w);
+        return rc;
+    }
+    return pq_writer_close(w, arena, stats, err);
+}
+
+static void pq_writer_produces_a_file_with_footer_and_stats(void **state)
+{
+    (void)state;
+    char dir[512], path[600];
+    test_tmpdir("pq_writer_footer", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/a.parquet", dir);
+    Err err;
+    Mem mem;
+    mem_init(&mem, NULL, "test", 0);
+    Arena arena;
+    arena_init(&arena, &mem, 0);
+    ColVec vecs[3];
+    make_batch(&arena, vecs, &err);
+    PqFileStats stats;
+    assert_ok(write_file(&mem, path, vecs, &arena, &stats, &err), &err);
+    assert_int_equal(stats.n_rows, N_ROWS);
+    assert_int_equal(stats.n_row_groups, 3);
+    assert_int_equal(stats.columns[1].null_count, N_ROWS / 5);
+    assert_int_equal(stats.columns[2].value_count, N_ROWS);
+    assert_true(stats.columns[0].has_bounds);
+    int64_t lo, hi;
+    memcpy(&lo, stats.columns[0].lower_bound.ptr, 8);
+    memcpy(&hi, stats.columns[0].upper_bound.ptr, 8);
+    assert_int_equal(lo, -100);
+    assert_int_equal(hi, (N_ROWS - 1) * 3 - 100);
+    assert_int_equal(stats.columns[1].lower_bound.len, 0); /* "" is the smallest string */
+    assert_memory_equal(stats.columns[1].upper_bound.ptr, "gamma-ü", strlen("gamma-ü"));
+
+    StrBuf file;
+    strbuf_init(&file, &mem);
+    assert_ok(file_read_all(path, &file, &err), &err);
+    assert_int_equal((int64_t)file.len, stats.file_bytes);
+    assert_memory_equal(file.data, "PAR1", 4);
+    assert_memory_equal(file.data + file.len - 4, "PAR1", 4);
+    uint32_t footer_len = load_u32le(file.data + file.len - 8);
+    assert_true(footer_len > 0 && footer_len < file.len - 12);
+    strbuf_fini(&file);
+    arena_fini(&arena);
+    assert_int_equal(mem_used(&mem), 0);
+}
+
+static void expect_write_error(const ColVec *vecs, ErrCode want, const char *msg_part)
+{
+    char dir[512], path[600];
+    test_tmpdir("pq_writer_errors", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/bad.parquet", dir);
+    Err err;
+    err_init(&err);
+    Mem mem;
+    mem_init(&mem, NULL, "test", 0);
+    PqWriterOptions opts;
+    pq_writer_options_default(&opts);
+    PqWriter *w = NULL;
+    assert_ok(pq_writer_open(&mem, path, specs, 3, &opts, &w, &err), &err);
+    assert_int_equal(pq_writer_write(w, vecs, &err), want);
+    assert_non_null(strstr(err.msg, msg_part));
+    pq_writer_abort(w);
+    assert_false(file_exists(path));
+    assert_int_equal(mem_used(&mem), 0);
+}
+
+static void pq_writer_rejects_null_in_required_column(void **state)
+{
+    (void)state;
+    Err err;
+    Arena arena;
+    arena_init(&arena, NULL, 0);
+    ColVec vecs[3];
+    make_batch(&arena, vecs, &err);
+    ColVec with_null;
+    assert_ok(colvec_alloc(&arena, specs[0].type, N_ROWS, true, &with_null, &err), &err);
+    colvec_set_valid(with_null.validity, 17, false);
+    vecs[0] = with_null;
+    expect_write_error(vecs, ERR_INVALID, "row 17 is NULL");
+    arena_fini(&arena);
+}
+
+static void pq_writer_rejects_type_and_row_count_mismatch(void **state)
+{
+    (void)state;
+    Err err;
+    Arena arena;
+    arena_init(&arena, NULL, 0);
+    ColVec vecs[3];
+    make_batch(&arena, vecs, &err);
+    ColVec ints = vecs[0];
+    vecs[0].type.id = COL_INT32;
+    expect_write_error(vecs, ERR_INVALID, "expected type");
+    vecs[0] = ints;
+    vecs[2].n_rows = 5;
+    expect_write_error(vecs, ERR_INVALID, "rows");
+    arena_fini(&arena);
+}
+
+static void expect_open_error(const PqColumnSpec *spec, const PqWriterOptions *opts)
+{
+    char dir[512], path[600];
+    test_tmpdir("pq_writer_specs", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/spec.parquet", dir);
+    Err err;
+    err_init(&err);
+    Mem mem;
+    mem_init(&mem, NULL, "test", 0);
+    PqWriter *w = NULL;
+    assert_int_equal(pq_writer_open(&mem, path, spec, 1, opts, &w, &err), ERR_INVALID);
+    assert_null(w);
+    assert_false(file_exists(path));
+    assert_int_equal(mem_used(&mem), 0);
+}
+
+static void pq_writer_rejects_bad_specs(void **state)
+{
+    (void)state;
+    PqWriterOptions opts;
+    pq_writer_options_default(&opts);
+    PqColumnSpec s = {.name = "", .type = {COL_INT64, 0, 0, 0}, .field_id = -1};
+    expect_open_error(&s, &opts); /* empty name */
+    s.name = "x";
+    s.type.id = COL_STRING;
+    s.encoding = PQ_CHOOSE_DELTA;
+    expect_open_error(&s, &opts); /* delta on strings */
+    s.type.id = COL_INT32;
+    s.encoding = PQ_CHOOSE_BYTE_STREAM_SPLIT;
+    expect_open_error(&s, &opts); /* bss on ints */
+    s.encoding = PQ_CHOOSE_DICTIONARY;
+    s.type.id = COL_BOOL;
+    expect_open_error(&s, &opts); /* dictionary booleans */
+    s.encoding = PQ_CHOOSE_AUTO;
+    s.type = (ColTypeInfo){COL_DECIMAL, 0, 0, 0};
+    expect_open_error(&s, &opts); /* decimal(0,0) */
+    s.type = (ColTypeInfo){COL_FIXED, 0, 0, 0};
+    expect_open_error(&s, &opts); /* fixed(0) */
+    s.type = (ColTypeInfo){COL_INT64, 0, 0, 0};
+    opts.data_page_version = 3;
+    expect_open_error(&s, &opts);
+}
+
+static void pq_writer_abort_deletes_the_file(void **state)
+{
+    (void)state;
+    char dir[512], path[600];
+    test_tmpdir("pq_writer_abort", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/abort.parquet", dir);
+    Err err;
+    Mem mem;
+    mem_init(&mem, NULL, "test", 0);
+    Arena arena;
+    arena_init(&arena, &mem, 0);
+    ColVec vecs[3];
+    make_batch(&arena, vecs, &err);
+    PqWriterOptions opts;
+    pq_writer_options_default(&opts);
+    opts.row_group_rows = 1000;
+    PqWriter *w = NULL;
+    assert_ok(pq_writer_open(&mem, path, specs, 3, &opts, &w, &err), &err);
+    assert_ok(pq_writer_write(w, vecs, &err), &err);
+    assert_true(file_exists(path));
+    pq_writer_abort(w);
+    pq_writer_abort(NULL);
+    assert_false(file_exists(path));
+    arena_fini(&arena);
+    assert_int_equal(mem_used(&mem), 0);
+}
+
+static void pq_writer_fails_cleanly_at_every_allocation(void **state)
+{
+    (void)state;
+    char dir[512], path[600];
+    test_tmpdir("pq_writer_oom", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/oom.parquet", dir);
+    Err err;
+    Arena data;
+    arena_init(&data, NULL, 0);
+    ColVec vecs[3];
+    make_batch(&data, vecs, &err);
+    long n = 1;
+    for (;; n++) {
+        Mem mem;
+        mem_init(&mem, NULL, "oom", 0);
+        Arena arena;
+        arena_init(&arena, &mem, 0);
+        mem_fail_at(&mem, n);
+        PqFileStats stats;
+        err_init(&err);
+        ErrCode rc = write_file(&mem, path, vecs, &arena, &stats, &err);
+        arena_fini(&arena);
+        if (rc == ERR_OK) {
+            assert_int_equal(mem_used(&mem), 0);
+            break;
+        }
+        if (rc != ERR_NOMEM)
+            fail_msg("allocation %ld: got %s: %s", n, err_code_name(rc), err.msg);
+        if (mem_used(&mem) != 0)
+            fail_msg("allocation %ld: %zu bytes leaked", n, mem_used(&mem));
+        assert_false(file_exists(path));
+    }
+    print_message("writer succeeded after %ld failing allocations\n", n - 1);
+    assert_true(n > 5);
+    arena_fini(&data);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+            cmocka_unit_test(pq_writer_produces_a_file_with_footer_and_stats),
+            cmocka_unit_test(pq_writer_rejects_null_in_required_column),
+            cmocka_unit_test(pq_writer_rejects_type_and_row_count_mismatch),
+            cmocka_unit_test(pq_writer_rejects_bad_specs),
+            cmocka_unit_test(pq_writer_abort_deletes_the_file),
+            cmocka_unit_test(pq_writer_fails_cleanly_at_every_allocation),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
