@@ -124,8 +124,12 @@ static ErrCode compress_tail(const PqWriter *w, PqWCol *col, size_t from, Err *e
         return ERR_OK;
     if (col->codec == COMPRESS_NONE)
         return strbuf_append(&e->comp, e->body.data + from, e->body.len - from, err);
-    return compress_block(col->codec, w->opts.codec_level, e->body.data + from, e->body.len - from,
-                          &e->comp, err);
+    int level = w->opts.codec_level;
+    if (level == 0 && col->codec == COMPRESS_ZSTD) {
+        level = PQ_WRITER_ZSTD_LEVEL;
+    }
+    return compress_block(col->codec, level, e->body.data + from, e->body.len - from, &e->comp,
+                          err);
 }
 
 /* Write the page in e->body (levels_len leading bytes of v2 levels) with header `hdr`. */
