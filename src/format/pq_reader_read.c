@@ -284,9 +284,12 @@ static ErrCode decode_dense(ColRead *c, PqEncoding enc, const uint8_t *data, siz
                    encoding_name(enc), phys_name(c->plan->phys));
 }
 
-/* Page bytes after decompression: src itself when not compressed (zero copy). */
+/* Page bytes after decompression: src itself when not compressed (zero copy). `keep`: the
+ * decoded values will point into the bytes, so they get a buffer of their own in the
+ * caller's arena; otherwise the reused scratch buffer serves. */
 static ErrCode page_bytes(ColRead *c, const uint8_t *src, size_t src_len, size_t raw_len,
-                          bool is_compressed, const uint8_t **out, size_t *out_len, Err *err)
+                          bool is_compressed, bool keep, const uint8_t **out, size_t *out_len,
+                          Err *err)
 {
     if (!is_compressed || c->codec == COMPRESS_NONE) {
         *out = src;
@@ -298,7 +301,7 @@ static ErrCode page_bytes(ColRead *c, const uint8_t *src, size_t src_len, size_t
                        "uncompressed size %zu is implausible for %zu compressed bytes", raw_len,
                        src_len);
     uint8_t *dst;
-    if (c->out_is_bytes) {
+    if (keep) {
         dst = arena_alloc(c->arena, raw_len ? raw_len : 1);
         if (!dst)
             return arena_error(c->arena, err);
@@ -329,11 +332,9 @@ static ErrCode read_dictionary(ColRead *c, const PqPageHeader *ph, const uint8_t
                        encoding_name(enc));
     const uint8_t *data;
     size_t len;
-    bool was_bytes = c->out_is_bytes;
-    c->out_is_bytes = true; /* the dictionary keeps its page: fresh buffer */
-    ErrCode rc = page_bytes(c, body, (size_t)ph->compressed_page_size,
-                            (size_t)ph->uncompressed_page_size, true, &data, &len, err);
-    c->out_is_bytes = was_bytes;
+    ErrCode rc =
+            page_bytes(c, body, (size_t)ph->compressed_page_size,
+                       (size_t)ph->uncompressed_page_size, true, c->out_is_bytes, &data, &len, err);
     if (rc != ERR_OK)
         return rc;
     /* Each PLAIN value takes at least one byte (booleans one bit). */
@@ -526,6 +527,14 @@ static ErrCode page_rows(ColRead *c, int64_t nv_raw, size_t *nv, Err *err)
     return ERR_OK;
 }
 
+/* Whether values decoded from a data page in `enc` point into the page's bytes (only
+ * byte-string outputs from PLAIN or DELTA_LENGTH_BYTE_ARRAY do; dictionary indices,
+ * DELTA_BYTE_ARRAY and BYTE_STREAM_SPLIT values are copied out). */
+static bool keeps_page(const ColRead *c, PqEncoding enc)
+{
+    return c->out_is_bytes && (enc == PQ_ENC_PLAIN || enc == PQ_ENC_DELTA_LENGTH_BYTE_ARRAY);
+}
+
 static ErrCode read_data_v1(ColRead *c, const PqPageHeader *ph, const uint8_t *body, Err *err)
 {
     if (!ph->has_data_page_header)
@@ -538,7 +547,7 @@ static ErrCode read_data_v1(ColRead *c, const PqPageHeader *ph, const uint8_t *b
     const uint8_t *data;
     size_t len;
     rc = page_bytes(c, body, (size_t)ph->compressed_page_size, (size_t)ph->uncompressed_page_size,
-                    true, &data, &len, err);
+                    true, keeps_page(c, dh->encoding), &data, &len, err);
     if (rc != ERR_OK)
         return rc;
     size_t nn = nv;
@@ -586,7 +595,8 @@ static ErrCode read_data_v2(ColRead *c, const PqPageHeader *ph, const uint8_t *b
     const uint8_t *data;
     size_t len;
     rc = page_bytes(c, body + skip, (size_t)ph->compressed_page_size - skip,
-                    (size_t)ph->uncompressed_page_size - skip, dh->is_compressed, &data, &len, err);
+                    (size_t)ph->uncompressed_page_size - skip, dh->is_compressed,
+                    keeps_page(c, dh->encoding), &data, &len, err);
     if (rc != ERR_OK)
         return rc;
     rc = page_values(c, dh->encoding, data, len, nv, nn, c->levels, err);
