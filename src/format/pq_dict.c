@@ -30,6 +30,17 @@ void pq_dict_fini(PqDict *dict)
     strbuf_fini(&dict->offs);
 }
 
+void pq_dict_reset(PqDict *dict)
+{
+    if (dict->slots && dict->n_entries > 0) {
+        memset(dict->slots, 0, (dict->mask + 1) * sizeof(PqDictSlot));
+    }
+    dict->n_entries = 0;
+    dict->plain_bytes = 0;
+    strbuf_clear(&dict->values);
+    strbuf_clear(&dict->offs);
+}
+
 static uint64_t slot_hash(const PqDict *dict, uint64_t key)
 {
     return dict->width ? hash_u64(key) : key;

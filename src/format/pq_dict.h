@@ -39,6 +39,10 @@ typedef struct PqDict {
 void pq_dict_init(PqDict *dict, Mem *mem, size_t width);
 void pq_dict_fini(PqDict *dict);
 
+/* Forget every entry but keep the memory (the writer reuses one dictionary per column
+ * across row groups, avoiding fresh zeroed pages for every chunk). */
+void pq_dict_reset(PqDict *dict);
+
 /* Code values[0..n) into codes[0..n). *n_done receives how many were coded (< n when the
  * dictionary filled up). Errors: ERR_NOMEM. */
 TN_MUST_CHECK ErrCode pq_dict_add_fixed(PqDict *dict, const void *values, size_t n,

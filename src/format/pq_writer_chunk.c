@@ -400,13 +400,12 @@ static ErrCode build_dictionary(const PqWriter *w, PqWCol *col, size_t *n_done, 
                              codes, n_done, err);
 }
 
-static void reset_enc(PqWCol *col, Mem *mem)
+static void reset_enc(PqWCol *col)
 {
     PqColEnc *e = &col->enc;
     strbuf_clear(&e->chunk);
     strbuf_clear(&e->pages);
-    pq_dict_fini(&e->dict);
-    pq_dict_init(&e->dict, mem, col->width);
+    pq_dict_reset(&e->dict);
     pq_stats_init(&e->stats, col->stats_kind);
     e->total_uncompressed = 0;
     e->has_dict_page = false;
@@ -418,7 +417,7 @@ static void reset_enc(PqWCol *col, Mem *mem)
 
 static ErrCode encode_chunk(const PqWriter *w, PqWCol *col, Err *err)
 {
-    reset_enc(col, w->mem);
+    reset_enc(col);
     PqColBuf *b = &col->buf;
     PqEncoding fb = fallback_encoding(col, w->opts.data_page_version);
     int64_t dict_values = 0;

@@ -163,6 +163,8 @@ await checkFile('dict-fallback', ['--codec', 'zstd', '--nullable', '1', '--rows'
 await checkFile('threads', ['--codec', 'zstd', '--nullable', '1', '--rows', '40000',
   '--row-group-rows', '15000', '--threads', '2'], { codec: 'zstd', rowGroups: 3,
   encodings: () => null });
+await checkFile('crc', ['--codec', 'zstd', '--nullable', '1', '--rows', '3000', '--crc', '1',
+  '--page-bytes', '4096'], { codec: 'zstd', rowGroups: 1, encodings: () => null });
 await checkFile('one-row', ['--codec', 'gzip', '--nullable', '1', '--rows', '1'],
   { codec: 'gzip', rowGroups: 1, encodings: () => null });
 

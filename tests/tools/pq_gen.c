@@ -4,7 +4,7 @@
  * Usage: pq_gen OUT.parquet EXPECTED.jsonl [--codec none|snappy|gzip|zstd|lz4_raw]
  *        [--encoding auto|plain|dictionary|delta|bss] [--nullable 0|1] [--page-version 1|2]
  *        [--rows N] [--seed S] [--row-group-rows N] [--page-bytes N] [--dict-bytes N]
- *        [--threads N]
+ *        [--threads N] [--crc 0|1]
  *
  * Columns (field id = position + 1): b bool, i32 int32, i64 int64, f float, d double,
  * dec9 decimal(9,2), dec18 decimal(18,4), dec30 decimal(30,5), dt date, ts timestamp,
@@ -333,9 +333,10 @@ static PqEncodingChoice pick_encoding(const char *enc, int c)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: pq_gen OUT.parquet EXPECTED.jsonl [--codec C] [--encoding E] "
-                    "[--nullable 0|1] [--page-version 1|2] [--rows N] [--seed S] "
-                    "[--row-group-rows N] [--page-bytes N] [--dict-bytes N] [--threads N]\n");
+    fprintf(stderr,
+            "usage: pq_gen OUT.parquet EXPECTED.jsonl [--codec C] [--encoding E] "
+            "[--nullable 0|1] [--page-version 1|2] [--rows N] [--seed S] "
+            "[--row-group-rows N] [--page-bytes N] [--dict-bytes N] [--threads N] [--crc 0|1]\n");
     return 2;
 }
 
@@ -373,6 +374,8 @@ int main(int argc, char **argv)
             opts.row_group_rows = strtoll(v, NULL, 10);
         } else if (strcmp(k, "--page-bytes") == 0) {
             opts.page_bytes = (size_t)strtoull(v, NULL, 10);
+        } else if (strcmp(k, "--crc") == 0) {
+            opts.write_page_crc = strcmp(v, "1") == 0;
         } else if (strcmp(k, "--dict-bytes") == 0) {
             opts.dict_max_bytes = (size_t)strtoull(v, NULL, 10);
         } else if (strcmp(k, "--threads") == 0) {
