@@ -70,6 +70,9 @@ static ErrCode bad_encoding(const PqColumnSpec *spec, Err *err)
 static ErrCode setup_type(PqWCol *col, Err *err)
 {
     const PqColumnSpec *spec = &col->spec;
+    if ((unsigned)spec->type.id > (unsigned)COL_FIXED)
+        return err_set(err, ERR_INVALID, "column \"%s\": unknown type %d", spec->name,
+                       (int)spec->type.id);
     switch (spec->type.id) {
     case COL_BOOL:
         col->phys = PQ_BOOLEAN, col->width = 1, col->stats_kind = PQ_STATS_BOOL;
@@ -119,9 +122,6 @@ static ErrCode setup_type(PqWCol *col, Err *err)
         col->phys = PQ_FIXED_LEN_BYTE_ARRAY, col->width = 0;
         col->fixed_len = spec->type.fixed_len, col->stats_kind = PQ_STATS_BYTES;
         break;
-    default:
-        return err_set(err, ERR_INVALID, "column \"%s\": unknown type %d", spec->name,
-                       (int)spec->type.id);
     }
     switch (spec->encoding) {
     case PQ_CHOOSE_AUTO:
