@@ -355,6 +355,12 @@ static ErrCode append_fixed(PqWCol *col, const ColVec *v, size_t start, size_t n
         } else {
             int64_t wide; /* decimal(p<=9) arrives as int64 */
             memcpy(&wide, src, 8);
+            if (wide < -999999999 || wide > 999999999)
+                return err_set(err, ERR_INVALID,
+                               "column \"%s\": row %zu: unscaled value %lld does not fit "
+                               "decimal(%d,%d)",
+                               col->spec.name, i, (long long)wide, col->spec.type.precision,
+                               col->spec.type.scale);
             int32_t narrow = (int32_t)wide;
             memcpy(dst + k * 4, &narrow, 4);
         }

@@ -263,6 +263,33 @@ static void pq_writer_fails_cleanly_at_every_allocation(void **state)
     arena_fini(&data);
 }
 
+static void pq_writer_rejects_decimal_out_of_precision(void **state)
+{
+    (void)state;
+    char dir[512], path[600];
+    test_tmpdir("pq_writer_decimal", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/decimal.parquet", dir);
+    Err err;
+    err_init(&err);
+    Arena arena;
+    arena_init(&arena, NULL, 0);
+    const PqColumnSpec spec = {.name = "price", .type = {COL_DECIMAL, 9, 2, 0}, .field_id = 1};
+    PqWriterOptions opts;
+    pq_writer_options_default(&opts);
+    PqWriter *w = NULL;
+    assert_ok(pq_writer_open(NULL, path, &spec, 1, &opts, &w, &err), &err);
+    ColVec vec;
+    assert_ok(colvec_alloc(&arena, spec.type, 4, false, &vec, &err), &err);
+    int64_t *values = vec.values;
+    values[0] = 999999999; /* the largest decimal(9,2): 9999999.99 */
+    values[3] = 10000000000LL; /* would have been truncated to int32 silently */
+    assert_int_equal(pq_writer_write(w, &vec, &err), ERR_INVALID);
+    assert_non_null(strstr(err.msg, "row 3: unscaled value 10000000000 does not fit decimal(9,2)"));
+    pq_writer_abort(w);
+    assert_false(file_exists(path));
+    arena_fini(&arena);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +297,7 @@ int main(void)
             cmocka_unit_test(pq_writer_rejects_null_in_required_column),
             cmocka_unit_test(pq_writer_rejects_type_and_row_count_mismatch),
             cmocka_unit_test(pq_writer_rejects_bad_specs),
+            cmocka_unit_test(pq_writer_rejects_decimal_out_of_precision),
             cmocka_unit_test(pq_writer_abort_deletes_the_file),
             cmocka_unit_test(pq_writer_fails_cleanly_at_every_allocation),
     };
