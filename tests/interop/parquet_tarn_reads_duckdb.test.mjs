@@ -7,7 +7,8 @@
 // prints the rows through tarn's reader and DuckDB reads the same file with every value
 // cast to pq_dump's canonical text (see the comment at the top of pq_dump.c); every value
 // is compared (doubles numerically). Exits non-zero on any mismatch and prints a summary.
-// Env: TARN_BUILD (build dir with pq_dump), TARN_TEST_TMP (temp root).
+// Env: TARN_BUILD (build dir with pq_dump), TARN_TEST_TMP (temp root); PQ_EXTRA_FILES
+// (optional, comma-separated) adds existing Parquet files to compare the same way.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -93,9 +94,12 @@ await conn.run(TABLE_SQL);
 let failures = 0;
 let compared = 0;
 const summary = [];
-for (const file of FILES) {
-  const fpath = path.join(dir, `${file.name}.parquet`);
-  await conn.run(`COPY (SELECT * FROM t ORDER BY id) TO '${fpath}' (FORMAT parquet, ${file.opts})`);
+const extra = (process.env.PQ_EXTRA_FILES || '').split(',').filter((f) => f)
+  .map((f) => ({ name: path.basename(f), path: f }));
+for (const file of [...FILES, ...extra]) {
+  const fpath = file.path || path.join(dir, `${file.name}.parquet`);
+  if (!file.path)
+    await conn.run(`COPY (SELECT * FROM t ORDER BY id) TO '${fpath}' (FORMAT parquet, ${file.opts})`);
   let fileFailures = 0;
   const fail = (msg) => {
     if (fileFailures < 10) console.error(`${file.name}: ${msg}`);
@@ -117,8 +121,9 @@ for (const file of FILES) {
     if (!nested && col.unsupported) fail(`column ${col.name} unsupported: ${col.unsupported}`);
   }
   const described = (await conn.runAndReadAll(
-    `DESCRIBE SELECT * EXCLUDE (st, lst) FROM read_parquet('${fpath}')`)).getRowsJS();
-  const cols = described.map((r) => ({ name: r[0], type: r[1] }));
+    `DESCRIBE SELECT * FROM read_parquet('${fpath}')`)).getRowsJS();
+  const cols = described.map((r) => ({ name: r[0], type: r[1] }))
+    .filter((c) => !/STRUCT|\[\]|MAP/.test(c.type));
   const exprs = cols.map((c) => `${canonicalExpr(c.name, c.type)} AS "${c.name}"`).join(', ');
   const theirs = (await conn.runAndReadAll(
     `SELECT ${exprs} FROM read_parquet('${fpath}')`)).getRowsJS();
