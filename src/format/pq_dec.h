@@ -55,10 +55,17 @@ TN_MUST_CHECK ErrCode pq_rle_decode_u32(const uint8_t *data, size_t len, int bit
 TN_MUST_CHECK ErrCode pq_rle_decode_u8(const uint8_t *data, size_t len, int bit_width, uint8_t *out,
                                        size_t n, Err *err);
 
-/* Dictionary indices of a data page: one byte bit width, then runs. *max_code is the
- * largest index decoded (for the caller's check against the dictionary size). */
+/* Dictionary indices of a data page: one byte bit width, then runs. *max_code is an upper
+ * bound of the indices decoded (their bitwise OR, >= the largest; 0 when n is 0), for the
+ * caller's check against the dictionary size: below it, every index is valid; otherwise
+ * the caller checks the indices one by one. */
 TN_MUST_CHECK ErrCode pq_dict_indices_decode(const uint8_t *data, size_t len, uint32_t *out,
                                              size_t n, uint32_t *max_code, Err *err);
+
+/* Unpack `groups` groups of 8 bit-packed values of `width` (1..32; 0 gives zeros), LSB
+ * first, from in[0..avail) (avail >= groups * width) into out[0..groups*8). Shared by the
+ * RLE hybrid and DELTA_BINARY_PACKED decoders. */
+void pq_unpack32(const uint8_t *in, size_t avail, uint32_t *out, size_t groups, int width);
 
 /* ---- DELTA ---- */
 

@@ -69,6 +69,32 @@ static uint64_t get_bits(const uint8_t *p, size_t avail, uint64_t bit, unsigned 
     return width == 64 ? value : value & ((1ULL << width) - 1);
 }
 
+/* Fast path for miniblock widths <= 32: unpack 64 deltas at a time with the RLE decoder's
+ * per-width unpacker, then run the prefix sum. Returns the last value. */
+static uint64_t add_packed(const uint8_t *p, size_t mini_bytes, int width, uint64_t min_delta,
+                           uint64_t value, size_t take, uint64_t *out64, uint32_t *out32)
+{
+    uint32_t deltas[64];
+    for (size_t at = 0; at < take; at += 64) {
+        size_t chunk = TN_MIN((size_t)64, take - at);
+        size_t groups = (chunk + 7) / 8;
+        size_t byte_at = at / 8 * (size_t)width;
+        pq_unpack32(p + byte_at, mini_bytes - byte_at, deltas, groups, width);
+        if (out64) {
+            for (size_t i = 0; i < chunk; i++) {
+                value += min_delta + deltas[i];
+                out64[at + i] = value;
+            }
+        } else {
+            for (size_t i = 0; i < chunk; i++) {
+                value += min_delta + deltas[i];
+                out32[at + i] = (uint32_t)value;
+            }
+        }
+    }
+    return value;
+}
+
 static ErrCode corrupt(const DeltaIn *in, const char *what, Err *err)
 {
     return err_set(err, ERR_CORRUPT, "delta-binary-packed %s at offset %zu", what, in->pos);
@@ -120,13 +146,17 @@ static ErrCode delta_decode(const uint8_t *data, size_t len, uint64_t *out64, ui
                 return corrupt(&in, "miniblock truncated", err);
             const uint8_t *p = in.data + in.pos;
             size_t take = (size_t)TN_MIN((uint64_t)(n - done), per_mini);
-            for (size_t i = 0; i < take; i++) {
-                uint64_t delta = width ? get_bits(p, mini_bytes, (uint64_t)i * width, width) : 0;
-                value += min_delta + delta;
-                if (out64)
-                    out64[done + i] = value;
-                else
-                    out32[done + i] = (uint32_t)value;
+            if (width <= 32) {
+                value = add_packed(p, mini_bytes, (int)width, min_delta, value, take,
+                                   out64 ? out64 + done : NULL, out32 ? out32 + done : NULL);
+            } else {
+                for (size_t i = 0; i < take; i++) {
+                    value += min_delta + get_bits(p, mini_bytes, (uint64_t)i * width, width);
+                    if (out64)
+                        out64[done + i] = value;
+                    else
+                        out32[done + i] = (uint32_t)value;
+                }
             }
             done += take;
             in.pos += mini_bytes;

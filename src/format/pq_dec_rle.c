@@ -51,7 +51,7 @@ TN_INLINE void unpack_groups_w(const uint8_t *in, size_t avail, uint32_t *out, s
         return;
 
 /* Unpack `groups` groups of 8 values; in[0..avail) is readable and avail >= groups*width. */
-static void unpack_groups(const uint8_t *in, size_t avail, uint32_t *out, size_t groups, int width)
+void pq_unpack32(const uint8_t *in, size_t avail, uint32_t *out, size_t groups, int width)
 {
     switch (width) {
         UNPACK_CASE(1)
@@ -159,13 +159,13 @@ TN_INLINE ErrCode rle_decode(const uint8_t *data, size_t len, int width, void *o
         size_t full = TN_MIN((size_t)groups, want / 8);
         const uint8_t *in = data + pos;
         if (!is_u8) {
-            unpack_groups(in, len - pos, out32 + done, full, width);
+            pq_unpack32(in, len - pos, out32 + done, full, width);
         } else {
             uint32_t tmp[64];
             for (size_t g = 0; g < full; g += 8) {
                 size_t chunk = TN_MIN((size_t)8, full - g);
-                unpack_groups(in + g * (size_t)width, len - pos - g * (size_t)width, tmp, chunk,
-                              width);
+                pq_unpack32(in + g * (size_t)width, len - pos - g * (size_t)width, tmp, chunk,
+                            width);
                 for (size_t i = 0; i < chunk * 8; i++) {
                     out8[done + g * 8 + i] = (uint8_t)tmp[i];
                 }
@@ -175,8 +175,7 @@ TN_INLINE ErrCode rle_decode(const uint8_t *data, size_t len, int width, void *o
         if (full < groups && done < n) {
             /* A partial last group: unpack it aside and keep what is wanted. */
             uint32_t tmp[8];
-            unpack_groups(in + full * (size_t)width, len - pos - full * (size_t)width, tmp, 1,
-                          width);
+            pq_unpack32(in + full * (size_t)width, len - pos - full * (size_t)width, tmp, 1, width);
             size_t take = TN_MIN((size_t)8, n - done);
             for (size_t i = 0; i < take; i++) {
                 if (is_u8)
@@ -218,10 +217,20 @@ ErrCode pq_dict_indices_decode(const uint8_t *data, size_t len, uint32_t *out, s
     ErrCode rc = pq_rle_decode_u32(data + 1, len - 1, width, out, n, err);
     if (rc != ERR_OK)
         return rc;
-    uint32_t max = 0;
-    for (size_t i = 0; i < n; i++) {
-        max = out[i] > max ? out[i] : max;
+    /* Bits set anywhere bound the largest index from above; only when that bound is not
+     * already below the dictionary size does the caller need the exact maximum. An OR over
+     * 64-bit words is cheap enough to run on every page. */
+    uint64_t bits = 0;
+    size_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        uint64_t pair;
+        memcpy(&pair, out + i, 8);
+        bits |= pair;
     }
-    *max_code = max;
+    uint32_t any = (uint32_t)bits | (uint32_t)(bits >> 32);
+    for (; i < n; i++) {
+        any |= out[i];
+    }
+    *max_code = any;
     return ERR_OK;
 }

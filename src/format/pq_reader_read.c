@@ -68,6 +68,9 @@ typedef struct ColRead {
     size_t page_buf_cap;
     ColStr *strs; /* scratch for byte decimals */
     size_t strs_cap;
+    uint8_t *keep_pool; /* one block for the pages values point into (see keep_buffer) */
+    size_t keep_left;
+    bool has_keep_pool; /* the pool was tried (it is sized once per chunk) */
 } ColRead;
 
 static const char *encoding_name(PqEncoding enc)
@@ -284,6 +287,35 @@ static ErrCode decode_dense(ColRead *c, PqEncoding enc, const uint8_t *data, siz
                    encoding_name(enc), phys_name(c->plan->phys));
 }
 
+/* A buffer for a decompressed page that values will point into. The first such page of a
+ * chunk reserves one block of the chunk's declared uncompressed size (when plausible for its
+ * compressed size) and later pages are carved from it: one allocation per chunk instead of
+ * one per page, which also lets the system allocator reuse the block for the next chunk. */
+static uint8_t *keep_buffer(ColRead *c, size_t raw_len, Err *err)
+{
+    if (!c->has_keep_pool) {
+        c->has_keep_pool = true;
+        size_t total = (size_t)c->cm->total_uncompressed_size;
+        size_t packed = (size_t)c->cm->total_compressed_size;
+        if (total >= raw_len && total <= PQ_PAGE_MAX_BYTES &&
+            total <= packed * PQ_PAGE_EXPANSION + PQ_PAGE_SLACK_BYTES) {
+            c->keep_pool = arena_alloc(c->arena, total ? total : 1);
+            c->keep_left = c->keep_pool ? total : 0;
+        }
+    }
+    uint8_t *dst;
+    if (c->keep_left >= raw_len) {
+        dst = c->keep_pool;
+        c->keep_pool += raw_len;
+        c->keep_left -= raw_len;
+        return dst;
+    }
+    dst = arena_alloc(c->arena, raw_len ? raw_len : 1);
+    if (!dst)
+        err_ignore(arena_error(c->arena, err)); /* fills err; the caller returns ERR_NOMEM */
+    return dst;
+}
+
 /* Page bytes after decompression: src itself when not compressed (zero copy). `keep`: the
  * decoded values will point into the bytes, so they get a buffer of their own in the
  * caller's arena; otherwise the reused scratch buffer serves. */
@@ -302,9 +334,9 @@ static ErrCode page_bytes(ColRead *c, const uint8_t *src, size_t src_len, size_t
                        src_len);
     uint8_t *dst;
     if (keep) {
-        dst = arena_alloc(c->arena, raw_len ? raw_len : 1);
+        dst = keep_buffer(c, raw_len, err);
         if (!dst)
-            return arena_error(c->arena, err);
+            return ERR_NOMEM;
     } else {
         ErrCode rc = scratch(c, (void **)&c->page_buf, &c->page_buf_cap, raw_len, err);
         if (rc != ERR_OK)
@@ -467,9 +499,15 @@ static ErrCode page_values(ColRead *c, PqEncoding enc, const uint8_t *data, size
         rc = pq_dict_indices_decode(data, len, idx, nn, &max_code, err);
         if (rc != ERR_OK)
             return rc;
-        if (nn > 0 && max_code >= c->dict->n_rows)
-            return err_set(err, ERR_CORRUPT, "dictionary index %u out of range (%zu entries)",
-                           max_code, c->dict->n_rows);
+        if (nn > 0 && max_code >= c->dict->n_rows) {
+            /* The bound is loose; find an index that really is out of range. */
+            for (size_t i = 0; i < nn; i++) {
+                if (idx[i] >= c->dict->n_rows)
+                    return err_set(err, ERR_CORRUPT,
+                                   "dictionary index %u out of range (%zu entries)", idx[i],
+                                   c->dict->n_rows);
+            }
+        }
         if (c->is_dict_mode) {
             if (nn < nv)
                 spread((uint8_t *)idx, levels, nv, nn, max_def, sizeof(uint32_t));
