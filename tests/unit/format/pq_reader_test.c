@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/file.h"
+#include "format/pq_meta_dec.h"
 #include "format/pq_reader.h"
 #include "test_util.h"
 
@@ -80,6 +81,8 @@ typedef struct Spec {
     int codec;
     int64_t chunk_offset; /* 0: the real one */
     int64_t rows;
+    bool has_dict;     /* a dictionary page (values 10, 20) and RLE_DICTIONARY indices */
+    uint8_t bad_index; /* with has_dict: the third index (valid: 0 or 1) */
 } Spec;
 
 /* A file with one REQUIRED INT32 column "x" holding 1, 2, 3 in one PLAIN v1 page. */
@@ -101,7 +104,41 @@ static size_t build_file(const Spec *spec, uint8_t *out)
     put_byte(&page, 0);
     put_byte(&page, 0);
     const uint8_t values[12] = {1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0};
-    put(&page, values, sizeof values);
+    if (spec->has_dict) {
+        /* Replace the PLAIN page by: dictionary page [10, 20], then a data page whose
+         * indices are 1, 0, bad_index (bit width 2, one bit-packed group). */
+        Buf dict = {.len = 0};
+        last = 0;
+        field_i(&dict, &last, 1, 2);
+        field_i(&dict, &last, 2, 8);
+        field_i(&dict, &last, 3, 8);
+        field(&dict, &last, 7, 12);
+        inner = 0;
+        field_i(&dict, &inner, 1, 2);
+        field_i(&dict, &inner, 2, 0);
+        put_byte(&dict, 0);
+        put_byte(&dict, 0);
+        const uint8_t dict_values[8] = {10, 0, 0, 0, 20, 0, 0, 0};
+        put(&dict, dict_values, sizeof dict_values);
+        page.len = 0;
+        put(&page, dict.data, dict.len);
+        last = 0;
+        field_i(&page, &last, 1, 0);
+        field_i(&page, &last, 2, 4);
+        field_i(&page, &last, 3, 4);
+        field(&page, &last, 5, 12);
+        inner = 0;
+        field_i(&page, &inner, 1, 3);
+        field_i(&page, &inner, 2, 8);
+        field_i(&page, &inner, 3, 3);
+        field_i(&page, &inner, 4, 3);
+        put_byte(&page, 0);
+        put_byte(&page, 0);
+        const uint8_t indices[4] = {2, 0x03, (uint8_t)(1 | (spec->bad_index << 4)), 0};
+        put(&page, indices, sizeof indices);
+    } else {
+        put(&page, values, sizeof values);
+    }
     put(&f, page.data, page.len);
     Buf m = {.len = 0};
     last = 0;
@@ -140,6 +177,8 @@ static size_t build_file(const Spec *spec, uint8_t *out)
     field_i(&m, &cm, 6, (int64_t)page.len);
     field_i(&m, &cm, 7, (int64_t)page.len);
     field_i(&m, &cm, 9, spec->chunk_offset ? spec->chunk_offset : 4);
+    if (spec->has_dict)
+        field_i(&m, &cm, 11, 4);
     put_byte(&m, 0); /* ColumnMetaData */
     put_byte(&m, 0); /* ColumnChunk */
     field_i(&m, &rg, 2, 12);
@@ -224,6 +263,32 @@ static void pq_reader_rejects_hostile_sizes(void **state)
     s = good_spec;
     s.page_values = -1;
     expect_read_error(&s, ERR_CORRUPT, "row group 0: column \"x\": page at offset 4");
+}
+
+static void pq_reader_reads_dictionary_and_checks_indices(void **state)
+{
+    (void)state;
+    Spec s = good_spec;
+    s.has_dict = true;
+    uint8_t file[4096];
+    size_t len = build_file(&s, file);
+    Err err;
+    Arena arena;
+    arena_init(&arena, NULL, 0);
+    ColVec vec;
+    assert_ok(open_and_read(file, len, &vec, &arena, &err), &err);
+    assert_non_null(vec.codes);
+    assert_int_equal(vec.dict->n_rows, 2);
+    assert_int_equal(vec.codes[0], 1);
+    assert_int_equal(vec.codes[2], 0);
+    assert_int_equal(((int32_t *)vec.dict->values)[vec.codes[0]], 20);
+    assert_ok(colvec_flatten(&arena, &vec, &err), &err);
+    assert_int_equal(((int32_t *)vec.values)[1], 10);
+    arena_fini(&arena);
+    s.bad_index = 3;
+    expect_read_error(&s, ERR_CORRUPT, "dictionary index 3 out of range (2 entries)");
+    s.bad_index = 2;
+    expect_read_error(&s, ERR_CORRUPT, "dictionary index 2 out of range");
 }
 
 static void pq_reader_names_unsupported_codecs(void **state)
@@ -360,12 +425,67 @@ static void pq_reader_prunes_row_groups_by_statistics(void **state)
     pq_reader_close(r);
 }
 
+static void pq_meta_skips_unknown_fields_and_logical_types(void **state)
+{
+    (void)state;
+    /* FileMetaData: version 1; schema [root "r" (1 child), INT64 "v" with LogicalType member
+     * 19 (unknown to tarn)]; num_rows 0; row_groups []; unknown field 99 (long form). */
+    const uint8_t footer[] = {0x15, 0x02, 0x19, 0x2c, 0x48, 0x01, 'r',  0x15, 0x02, 0x00,
+                              0x15, 0x04, 0x38, 0x01, 'v',  0x6c, 0x0c, 0x26, 0x00, 0x00,
+                              0x00, 0x16, 0x00, 0x19, 0x0c, 0x05, 0xc6, 0x01, 0x0e, 0x00};
+    Err err;
+    Arena arena;
+    arena_init(&arena, NULL, 0);
+    PqFileMeta meta;
+    assert_ok(pq_meta_dec_file(&arena, footer, sizeof footer, &meta, &err), &err);
+    assert_int_equal(meta.n_schema, 2);
+    assert_string_equal(meta.schema[1].name, "v");
+    assert_int_equal(meta.schema[1].type, PQ_INT64);
+    assert_int_equal(meta.schema[1].logical.kind, PQ_LT_OTHER);
+    assert_int_equal(meta.n_row_groups, 0);
+    /* Without the required row_groups field: corrupt, naming it. */
+    uint8_t cut[sizeof footer];
+    memcpy(cut, footer, sizeof footer);
+    cut[23] = 0x29; /* list under id 5 (key_value) instead of id 4 */
+    assert_int_equal(pq_meta_dec_file(&arena, cut, sizeof cut, &meta, &err), ERR_CORRUPT);
+    assert_non_null(strstr(err.msg, "row_groups"));
+    arena_fini(&arena);
+}
+
+static void pq_meta_decodes_page_index(void **state)
+{
+    (void)state;
+    Err err;
+    Arena arena;
+    arena_init(&arena, NULL, 0);
+    const uint8_t oi_bytes[] = {0x19, 0x1c, 0x16, 0x08, 0x15, 0xc8, 0x01, 0x16, 0x00, 0x00, 0x00};
+    PqOffsetIndex oi;
+    assert_ok(pq_meta_dec_offset_index(&arena, oi_bytes, sizeof oi_bytes, &oi, &err), &err);
+    assert_int_equal(oi.n_pages, 1);
+    assert_int_equal(oi.page_locations[0].offset, 4);
+    assert_int_equal(oi.page_locations[0].compressed_page_size, 100);
+    const uint8_t ci_bytes[] = {0x19, 0x11, 0x01, 0x19, 0x18, 0x01, 'a',  0x19, 0x18,
+                                0x01, 'b',  0x15, 0x02, 0x19, 0x16, 0x0e, 0x00};
+    PqColumnIndex ci;
+    assert_ok(pq_meta_dec_column_index(&arena, ci_bytes, sizeof ci_bytes, &ci, &err), &err);
+    assert_int_equal(ci.n_pages, 1);
+    assert_true(ci.null_pages[0]);
+    assert_int_equal(ci.min_values[0].ptr[0], 'a');
+    assert_int_equal(ci.boundary_order, PQ_BOUNDARY_ASCENDING);
+    assert_int_equal(ci.null_counts[0], 7);
+    assert_int_equal(pq_meta_dec_column_index(&arena, ci_bytes, 11, &ci, &err), ERR_CORRUPT);
+    arena_fini(&arena);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(pq_reader_reads_hand_built_file),
             cmocka_unit_test(pq_reader_rejects_hostile_sizes),
+            cmocka_unit_test(pq_reader_reads_dictionary_and_checks_indices),
             cmocka_unit_test(pq_reader_names_unsupported_codecs),
+            cmocka_unit_test(pq_meta_skips_unknown_fields_and_logical_types),
+            cmocka_unit_test(pq_meta_decodes_page_index),
             cmocka_unit_test(pq_reader_rejects_truncated_and_bad_magic),
             cmocka_unit_test(pq_reader_reads_duckdb_fixture_and_refuses_nested),
             cmocka_unit_test(pq_reader_rejects_corrupt_page_header),
