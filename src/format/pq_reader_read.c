@@ -323,7 +323,8 @@ static ErrCode page_bytes(ColRead *c, const uint8_t *src, size_t src_len, size_t
                           bool is_compressed, bool keep, const uint8_t **out, size_t *out_len,
                           Err *err)
 {
-    if (!is_compressed || c->codec == COMPRESS_NONE) {
+    /* Empty sections (a v2 page of only NULLs) may be stored without a codec frame. */
+    if (!is_compressed || c->codec == COMPRESS_NONE || (src_len == 0 && raw_len == 0)) {
         *out = src;
         *out_len = src_len;
         return ERR_OK;
