@@ -3,6 +3,10 @@
  * Block layout: [ArenaBlock header][payload...]. Ordinary blocks have block_bytes of
  * payload; an oversized request gets a dedicated block of exactly its size, linked
  * behind the current block so the current bump region stays usable.
+ *
+ * Recycling: arena_recycle moves the blocks in use to the spare list; a new block is
+ * taken from the spare list first (first fit by payload size) and only then allocated.
+ * A recycled block may be larger than the request it serves; its whole payload is used.
  */
 #include "base/arena.h"
 
@@ -23,6 +27,7 @@ void arena_init(Arena *arena, Mem *mem, size_t block_bytes)
 {
     arena->mem = mem;
     arena->blocks = NULL;
+    arena->spare = NULL;
     arena->cur = NULL;
     arena->end = NULL;
     arena->block_bytes = block_bytes ? block_bytes : ARENA_DEFAULT_BLOCK_BYTES;
@@ -30,18 +35,33 @@ void arena_init(Arena *arena, Mem *mem, size_t block_bytes)
     err_init(&arena->last_err);
 }
 
-void arena_reset(Arena *arena)
+static void free_blocks(Arena *arena, ArenaBlock *block)
 {
-    ArenaBlock *block = arena->blocks;
     while (block) {
         ArenaBlock *next = block->next;
+        arena->total_bytes -= block->payload_bytes + sizeof(ArenaBlock);
         mem_free(arena->mem, block);
         block = next;
     }
+}
+
+void arena_reset(Arena *arena)
+{
+    free_blocks(arena, arena->blocks);
+    free_blocks(arena, arena->spare);
+    arena->blocks = NULL;
+    arena->spare = NULL;
+    arena->cur = NULL;
+    arena->end = NULL;
+}
+
+void arena_recycle(Arena *arena)
+{
+    free_blocks(arena, arena->spare); /* not reused during the cycle that ends now */
+    arena->spare = arena->blocks;
     arena->blocks = NULL;
     arena->cur = NULL;
     arena->end = NULL;
-    arena->total_bytes = 0;
 }
 
 void arena_fini(Arena *arena)
@@ -49,8 +69,16 @@ void arena_fini(Arena *arena)
     arena_reset(arena);
 }
 
+/* A block with at least payload_bytes of payload: a spare one if any fits, else new. */
 static ArenaBlock *block_new(Arena *arena, size_t payload_bytes)
 {
+    for (ArenaBlock **link = &arena->spare; *link; link = &(*link)->next) {
+        if ((*link)->payload_bytes >= payload_bytes) {
+            ArenaBlock *block = *link;
+            *link = block->next;
+            return block;
+        }
+    }
     size_t total;
     if (!size_add(payload_bytes, sizeof(ArenaBlock), &total)) {
         err_set(&arena->last_err, ERR_NOMEM, "arena allocation of %zu bytes is too large",
@@ -98,7 +126,7 @@ void *arena_alloc(Arena *arena, size_t size)
     block->next = arena->blocks;
     arena->blocks = block;
     arena->cur = (unsigned char *)(block + 1);
-    arena->end = arena->cur + arena->block_bytes;
+    arena->end = arena->cur + block->payload_bytes;
     void *p = arena->cur;
     arena->cur += need;
     return p;
@@ -116,8 +144,7 @@ void *arena_alloc_array(Arena *arena, size_t n, size_t size)
 {
     size_t bytes;
     if (!size_mul(n, size, &bytes)) {
-        err_set(&arena->last_err, ERR_NOMEM, "arena array of %zu x %zu bytes overflows", n,
-                size);
+        err_set(&arena->last_err, ERR_NOMEM, "arena array of %zu x %zu bytes overflows", n, size);
         return NULL;
     }
     return arena_zalloc(arena, bytes);

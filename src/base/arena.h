@@ -18,13 +18,14 @@
 typedef struct ArenaBlock ArenaBlock;
 
 typedef struct Arena {
-    Mem *mem;            /* budget the blocks are charged to (may be NULL) */
-    ArenaBlock *blocks;  /* newest first */
-    unsigned char *cur;  /* bump pointer in the newest ordinary block */
+    Mem *mem;           /* budget the blocks are charged to (may be NULL) */
+    ArenaBlock *blocks; /* in use this cycle, newest first */
+    ArenaBlock *spare;  /* kept by arena_recycle for reuse in the next cycle */
+    unsigned char *cur; /* bump pointer in the newest ordinary block */
     unsigned char *end;
-    size_t block_bytes;  /* size of ordinary blocks */
-    size_t total_bytes;  /* bytes held in all blocks */
-    Err last_err;        /* why the last allocation failed */
+    size_t block_bytes; /* size of ordinary blocks */
+    size_t total_bytes; /* bytes held in all blocks */
+    Err last_err;       /* why the last allocation failed */
 } Arena;
 
 #define ARENA_DEFAULT_BLOCK_BYTES (64 * 1024)
@@ -37,6 +38,13 @@ void arena_fini(Arena *arena);
 
 /* Free everything allocated so far; keeps nothing. Pointers from the arena become invalid. */
 void arena_reset(Arena *arena);
+
+/* Forget everything allocated so far but keep the blocks (still charged to the budget) for
+ * the next cycle, so a loop that fills and empties an arena per batch or per column chunk
+ * does not hand big blocks back to the system and fault them in again each time. Blocks
+ * the next cycle does not reuse are freed at the recycle after it, so an arena holds at
+ * most what its last cycle needed. Pointers from the arena become invalid. */
+void arena_recycle(Arena *arena);
 
 /* `size` bytes aligned to 16, or NULL when the budget refuses (see arena_error). */
 void *arena_alloc(Arena *arena, size_t size);

@@ -6,8 +6,9 @@
  *      must lie inside the file; the chunk's num_values must equal the group's rows (flat
  *      columns have one value per row); the codec must be one compress.h has.
  *   2. Walk pages: decode each PageHeader (pq_meta_dec.c), check its compressed size against
- *      the bytes left in the chunk, cap its declared uncompressed size (<= 64 x compressed +
- *      1 MiB and <= 1 GiB: no codec expands more, so a larger claim is hostile), then
+ *      the bytes left in the chunk, cap its declared uncompressed size (<= 1 GiB, and <= the
+ *      codec's largest possible expansion of the compressed bytes + 1 MiB, see
+ *      max_expansion(): a larger claim is hostile), then
  *        DICTIONARY_PAGE  PLAIN values decoded once into a dictionary ColVec
  *        DATA_PAGE (v1)   whole body compressed: [def levels: u32 len + RLE] [values]
  *        DATA_PAGE_V2     [def levels, RLE, no prefix, never compressed] [values, compressed
@@ -39,7 +40,6 @@
 #include "format/pq_reader_int.h"
 
 #define PQ_PAGE_MAX_BYTES   ((size_t)1 << 30)
-#define PQ_PAGE_EXPANSION   64
 #define PQ_PAGE_SLACK_BYTES ((size_t)1 << 20)
 #define PQ_MAX_GROUP_ROWS   ((size_t)INT32_MAX)
 
@@ -287,6 +287,38 @@ static ErrCode decode_dense(ColRead *c, PqEncoding enc, const uint8_t *data, siz
                    encoding_name(enc), phys_name(c->plan->phys));
 }
 
+/* The most a codec can expand its input, rounded up: snappy emits at most 64 bytes per
+ * 3-byte copy (~21x); an LZ4 match grows 255 bytes per extra length byte; deflate's best is
+ * 258 bytes per ~2 bits (1032x); zstd's RLE blocks turn 4 bytes into 128 KiB (32768x).
+ * A page claiming more than this for its compressed size cannot be genuine. */
+static size_t max_expansion(CompressCodec codec)
+{
+    switch (codec) {
+    case COMPRESS_NONE:
+        return 1;
+    case COMPRESS_SNAPPY:
+        return 32;
+    case COMPRESS_LZ4_RAW:
+        return 256;
+    case COMPRESS_GZIP:
+    case COMPRESS_DEFLATE:
+        return 1100;
+    case COMPRESS_ZSTD:
+        return 32768;
+    }
+    return 1;
+}
+
+/* True when `raw_len` bytes can come out of `packed_len` compressed bytes. */
+static bool is_plausible_size(CompressCodec codec, size_t packed_len, size_t raw_len)
+{
+    size_t bound;
+    if (!size_mul(packed_len, max_expansion(codec), &bound) ||
+        !size_add(bound, PQ_PAGE_SLACK_BYTES, &bound))
+        bound = SIZE_MAX;
+    return raw_len <= PQ_PAGE_MAX_BYTES && raw_len <= bound;
+}
+
 /* A buffer for a decompressed page that values will point into. The first such page of a
  * chunk reserves one block of the chunk's declared uncompressed size (when plausible for its
  * compressed size) and later pages are carved from it: one allocation per chunk instead of
@@ -297,8 +329,7 @@ static uint8_t *keep_buffer(ColRead *c, size_t raw_len, Err *err)
         c->has_keep_pool = true;
         size_t total = (size_t)c->cm->total_uncompressed_size;
         size_t packed = (size_t)c->cm->total_compressed_size;
-        if (total >= raw_len && total <= PQ_PAGE_MAX_BYTES &&
-            total <= packed * PQ_PAGE_EXPANSION + PQ_PAGE_SLACK_BYTES) {
+        if (total >= raw_len && is_plausible_size(c->codec, packed, total)) {
             c->keep_pool = arena_alloc(c->arena, total ? total : 1);
             c->keep_left = c->keep_pool ? total : 0;
         }
@@ -329,7 +360,7 @@ static ErrCode page_bytes(ColRead *c, const uint8_t *src, size_t src_len, size_t
         *out_len = src_len;
         return ERR_OK;
     }
-    if (raw_len > PQ_PAGE_MAX_BYTES || raw_len > src_len * PQ_PAGE_EXPANSION + PQ_PAGE_SLACK_BYTES)
+    if (!is_plausible_size(c->codec, src_len, raw_len))
         return err_set(err, ERR_CORRUPT,
                        "uncompressed size %zu is implausible for %zu compressed bytes", raw_len,
                        src_len);

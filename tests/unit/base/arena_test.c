@@ -163,12 +163,44 @@ static void arena_copy_helpers(void **state)
     arena_fini(&arena);
 }
 
+static void arena_recycle_reuses_blocks_and_frees_unused_ones(void **state)
+{
+    (void)state;
+    Mem mem;
+    mem_init(&mem, NULL, "scan", 0);
+    Arena arena;
+    arena_init(&arena, &mem, 4096);
+    char *big = arena_alloc(&arena, 1 << 20); /* a dedicated block */
+    char *small = arena_alloc(&arena, 100);   /* an ordinary block */
+    assert_non_null(big);
+    assert_non_null(small);
+    size_t held = mem_used(&mem);
+    arena_recycle(&arena);
+    assert_int_equal(mem_used(&mem), held); /* kept, still charged */
+    /* the next cycle gets the same blocks back instead of new ones */
+    char *big_again = arena_alloc(&arena, 1 << 20);
+    assert_ptr_equal(big_again, big);
+    assert_int_equal(mem_used(&mem), held);
+    memset(big_again, 1, 1 << 20);
+    /* the ordinary block went unused this cycle: the next recycle frees it */
+    arena_recycle(&arena);
+    assert_true(mem_used(&mem) < held);
+    assert_true(mem_used(&mem) >= (size_t)(1 << 20));
+    arena_recycle(&arena);
+    assert_int_equal(mem_used(&mem), 0);
+    assert_int_equal(arena_bytes(&arena), 0);
+    assert_non_null(arena_strdup(&arena, "after"));
+    arena_fini(&arena);
+    assert_int_equal(mem_used(&mem), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(arena_allocations_are_aligned_and_disjoint),
             cmocka_unit_test(arena_big_allocation_gets_its_own_block),
             cmocka_unit_test(arena_reset_returns_everything),
+            cmocka_unit_test(arena_recycle_reuses_blocks_and_frees_unused_ones),
             cmocka_unit_test(arena_reports_budget_failure),
             cmocka_unit_test(arena_error_without_a_failure_is_generic),
             cmocka_unit_test(arena_alloc_array_catches_overflow),

@@ -285,12 +285,56 @@ static void pq_roundtrip_lz4_raw(void **state)
     roundtrip_codec(COMPRESS_LZ4_RAW);
 }
 
+/* Regression: a page of one repeated value compresses hundreds of times over with gzip;
+ * the reader's plausibility cap once allowed only 64x (+1 MiB) and rejected such genuine pages. */
+static void pq_roundtrip_highly_compressible_page(void **state)
+{
+    (void)state;
+    char dir[512], path[600];
+    test_tmpdir("pq_roundtrip_ratio", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/constant.parquet", dir);
+    Err err;
+    err_init(&err);
+    Arena arena;
+    arena_init(&arena, NULL, 0);
+    enum { ROWS = 2000000 };
+    const PqColumnSpec spec = {
+            .name = "c", .type = {COL_INT64, 0, 0, 0}, .field_id = 1, .encoding = PQ_CHOOSE_PLAIN};
+    PqWriterOptions opts;
+    pq_writer_options_default(&opts);
+    opts.codec = COMPRESS_GZIP;  /* deflate turns long runs into ~1000x smaller output */
+    opts.page_bytes = 16u << 20; /* pages of several MiB */
+    opts.row_group_rows = ROWS;
+    PqWriter *w = NULL;
+    assert_ok(pq_writer_open(NULL, path, &spec, 1, &opts, &w, &err), &err);
+    ColVec vec;
+    assert_ok(colvec_alloc(&arena, spec.type, ROWS, false, &vec, &err), &err);
+    for (size_t i = 0; i < ROWS; i++) {
+        ((int64_t *)vec.values)[i] = 42;
+    }
+    assert_ok(pq_writer_write(w, &vec, &err), &err);
+    PqFileStats stats;
+    assert_ok(pq_writer_close(w, &arena, &stats, &err), &err);
+    assert_true(stats.file_bytes < 64 * 1024); /* 16 MB of values, over 250x smaller */
+    PqReader *r = NULL;
+    assert_ok(pq_reader_open(NULL, path, &r, &err), &err);
+    ColVec got;
+    assert_ok(pq_reader_read_column(r, 0, 0, &arena, &got, &err), &err);
+    assert_int_equal(got.n_rows, ROWS);
+    assert_int_equal(((const int64_t *)got.values)[ROWS - 1], 42);
+    pq_reader_close(r);
+    arena_fini(&arena);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-            cmocka_unit_test(pq_roundtrip_uncompressed), cmocka_unit_test(pq_roundtrip_snappy),
-            cmocka_unit_test(pq_roundtrip_gzip),         cmocka_unit_test(pq_roundtrip_zstd),
+            cmocka_unit_test(pq_roundtrip_uncompressed),
+            cmocka_unit_test(pq_roundtrip_snappy),
+            cmocka_unit_test(pq_roundtrip_gzip),
+            cmocka_unit_test(pq_roundtrip_zstd),
             cmocka_unit_test(pq_roundtrip_lz4_raw),
+            cmocka_unit_test(pq_roundtrip_highly_compressible_page),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
