@@ -41,7 +41,7 @@ void pq_writer_options_default(PqWriterOptions *opts)
     opts->codec = COMPRESS_ZSTD;
     opts->codec_level = 0;
     opts->row_group_bytes = (size_t)128 << 20;
-    opts->row_group_rows = 1048576;
+    opts->row_group_rows = 131072;
     opts->page_bytes = (size_t)1 << 20;
     opts->dict_max_bytes = (size_t)1 << 20;
     opts->data_page_version = 1;

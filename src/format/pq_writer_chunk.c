@@ -4,11 +4,12 @@
  * Steps for a chunk:
  *   1. Pick the value encoding from the spec's choice and the type (pq_writer.h).
  *   2. Dictionary: code every non-NULL value through pq_dict until the dictionary's PLAIN
- *      size would pass dict_max_bytes. When it fills up and more than half of the coded
- *      values were distinct, the dictionary is not worth it and the whole chunk uses the
- *      fallback encoding (an optimization: high-cardinality columns skip the dictionary
- *      page); otherwise the dictionary page is written first, rows before the fill point
- *      become RLE_DICTIONARY pages and the rest fallback pages.
+ *      size would pass dict_max_bytes. When more than half of the coded values were
+ *      distinct (and, for an explicit PQ_CHOOSE_DICTIONARY, the dictionary filled up), the
+ *      dictionary is not worth it and the whole chunk uses the fallback encoding (an
+ *      optimization: high-cardinality columns skip the dictionary page); otherwise the dictionary
+ * page is written first, rows before the fill point become RLE_DICTIONARY pages and the rest
+ * fallback pages.
  *   3. Pages: rows are cut into pages of ~page_bytes by the average encoded value size of
  *      the region; each page body is [def levels][values], compressed whole (v1), or levels
  *      raw and values compressed (v2). Statistics are taken per page and merged.
@@ -427,7 +428,12 @@ static ErrCode encode_chunk(const PqWriter *w, PqWCol *col, Err *err)
         if (rc != ERR_OK)
             return rc;
         bool is_full = n_done < (size_t)b->n_values;
-        if (!is_full || col->enc.dict.n_entries * 2 <= n_done) {
+        bool pays = col->enc.dict.n_entries * 2 <= n_done;
+        /* AUTO also drops a dictionary that did not fill up but holds mostly distinct values
+         * (unique timestamps, ids): it would be as large as the values plus the codes. An
+         * explicit PQ_CHOOSE_DICTIONARY keeps it unless it filled up. */
+        bool is_auto = col->spec.encoding == PQ_CHOOSE_AUTO;
+        if (pays || (!is_full && !is_auto)) {
             dict_values = (int64_t)n_done;
         }
     }
