@@ -72,27 +72,38 @@ static long peak_rss_kb(void)
     return ru.ru_maxrss;
 }
 
-static const char *const methods[] = {"GET", "GET", "GET", "GET", "GET", "GET", "GET",
+static const char *const methods[] = {"GET",  "GET",  "GET", "GET",    "GET",   "GET", "GET",
                                       "POST", "POST", "PUT", "DELETE", "PATCH", "HEAD"};
 static const char *const namespaces[] = {"shop", "payments", "identity", "media", "ml"};
 static const char *const route_names[N_ROUTES] = {
-        "frontend",   "api",       "checkout", "cart",      "catalog",  "search",
-        "login",      "token",     "profile",  "images",    "video",    "thumbs",
-        "predict",    "embed",     "rank",     "orders",    "invoices", "refunds",
-        "users",      "sessions",  "reviews",  "inventory", "shipping", "tracking",
-        "recommend",  "feedback",  "metrics",  "webhooks",  "admin",    "health"};
+        "frontend",  "api",      "checkout", "cart",      "catalog",  "search",
+        "login",     "token",    "profile",  "images",    "video",    "thumbs",
+        "predict",   "embed",    "rank",     "orders",    "invoices", "refunds",
+        "users",     "sessions", "reviews",  "inventory", "shipping", "tracking",
+        "recommend", "feedback", "metrics",  "webhooks",  "admin",    "health"};
 static const char *const agents[] = {
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0",
         "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) AppleWebKit/605.1.15 Safari/17.2",
         "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
         "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) Mobile/15E148",
-        "curl/8.5.0", "python-requests/2.31.0", "Go-http-client/2.0", "okhttp/4.12.0",
-        "kube-probe/1.29", "Prometheus/2.48.1", "axios/1.6.2", "node-fetch/1.0",
+        "curl/8.5.0",
+        "python-requests/2.31.0",
+        "Go-http-client/2.0",
+        "okhttp/4.12.0",
+        "kube-probe/1.29",
+        "Prometheus/2.48.1",
+        "axios/1.6.2",
+        "node-fetch/1.0",
         "Mozilla/5.0 (Android 14; Mobile; rv:121.0) Gecko/121.0 Firefox/121.0",
-        "grpc-go/1.60.1", "Wget/1.21.4", "PostmanRuntime/7.36.0", "k6/0.48.0",
-        "Apache-HttpClient/4.5.14", "Dalvik/2.1.0 (Linux; U; Android 14)", "Slackbot 1.0"};
-static const char *const flags[] = {"-", "-", "-", "-", "-", "-", "-", "-", "-", "UF", "UO",
-                                    "NR", "UT", "DC"};
+        "grpc-go/1.60.1",
+        "Wget/1.21.4",
+        "PostmanRuntime/7.36.0",
+        "k6/0.48.0",
+        "Apache-HttpClient/4.5.14",
+        "Dalvik/2.1.0 (Linux; U; Android 14)",
+        "Slackbot 1.0"};
+static const char *const flags[] = {"-", "-", "-",  "-",  "-",  "-",  "-",
+                                    "-", "-", "UF", "UO", "NR", "UT", "DC"};
 
 typedef struct Batch {
     ColVec cols[N_COLS];
@@ -149,8 +160,8 @@ static ErrCode gen_batch(Arena *arena, Rng *rng, int64_t first_row, size_t n, in
                          Batch *batch, Err *err)
 {
     for (int c = 0; c < N_COLS; c++) {
-        ErrCode rc = colvec_alloc(arena, specs[c].type, n, specs[c].is_nullable,
-                                  &batch->cols[c], err);
+        ErrCode rc =
+                colvec_alloc(arena, specs[c].type, n, specs[c].is_nullable, &batch->cols[c], err);
         if (rc != ERR_OK)
             return rc;
     }
@@ -187,13 +198,19 @@ static ErrCode gen_batch(Arena *arena, Rng *rng, int64_t first_row, size_t n, in
         }
         s[3][i] = const_str(r % 10 < 7 ? "HTTP/1.1" : "HTTP/2");
         uint32_t status_pick = (uint32_t)(rng_next(rng) % 1000);
-        code[i] = status_pick < 900 ? 200 : status_pick < 930 ? 201 : status_pick < 950 ? 304
-                : status_pick < 970 ? 404 : status_pick < 980 ? 401 : status_pick < 990 ? 500
-                : status_pick < 996 ? 503 : 429;
+        code[i] = status_pick < 900   ? 200
+                  : status_pick < 930 ? 201
+                  : status_pick < 950 ? 304
+                  : status_pick < 970 ? 404
+                  : status_pick < 980 ? 401
+                  : status_pick < 990 ? 500
+                  : status_pick < 996 ? 503
+                                      : 429;
         const char *flag = code[i] >= 500 ? flags[9 + rng_next(rng) % 5] : flags[0];
         s[5][i] = const_str(flag);
-        s[6][i] = const_str(code[i] >= 500 && flag[0] != '-' ? "upstream_reset_before_response_started"
-                                                             : "via_upstream");
+        s[6][i] = const_str(code[i] >= 500 && flag[0] != '-'
+                                    ? "upstream_reset_before_response_started"
+                                    : "via_upstream");
         received[i] = 200 + (int64_t)(rng_next(rng) % 4000);
         sent[i] = 500 + (int64_t)(rng_next(rng) % 200000);
         double u = rng_unit(rng);
@@ -205,8 +222,8 @@ static ErrCode gen_batch(Arena *arena, Rng *rng, int64_t first_row, size_t n, in
             upstream_ms[i] = 0;
         }
         uint32_t client = (uint32_t)(rng_zipf(rng, 4000));
-        s[11][i] = fmt_str(arena, "10.%u.%u.%u", client >> 16 & 255, client >> 8 & 255,
-                           client & 255);
+        s[11][i] =
+                fmt_str(arena, "10.%u.%u.%u", client >> 16 & 255, client >> 8 & 255, client & 255);
         s[12][i] = const_str(agents[rng_zipf(rng, TN_ARRAY_LEN(agents))]);
         uint64_t id_hi = rng_next(rng), id_lo = rng_next(rng);
         s[13][i] = fmt_str(arena, "%08x-%04x-4%03x-a%03x-%012llx", (unsigned)(id_hi >> 32),

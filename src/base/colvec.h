@@ -55,9 +55,9 @@ typedef struct ColStr {
 typedef struct ColVec {
     ColTypeInfo type;
     size_t n_rows;
-    uint8_t *validity;     /* NULL = all valid */
-    void *values;          /* NULL when dictionary encoded */
-    uint32_t *codes;       /* dictionary codes, or NULL */
+    uint8_t *validity; /* NULL = all valid */
+    void *values;      /* NULL when dictionary encoded */
+    uint32_t *codes;   /* dictionary codes, or NULL */
     const struct ColVec *dict;
     uint64_t dict_id;
 } ColVec;
@@ -85,7 +85,7 @@ TN_INLINE void colvec_set_valid(uint8_t *validity, size_t row, bool is_valid)
     if (is_valid) {
         validity[row >> 3] |= (uint8_t)(1u << (row & 7));
     } else {
-        validity[row >> 3] &= (uint8_t)~(1u << (row & 7));
+        validity[row >> 3] &= (uint8_t) ~(1u << (row & 7));
     }
 }
 

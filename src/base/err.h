@@ -54,10 +54,10 @@ void err_set_sqlstate(Err *err, const char *sqlstate);
 const char *err_code_name(ErrCode code);
 
 /* A deliberate ignore of an ErrCode result; say why in a comment at the call. */
-#define err_ignore(expr)                                                                  \
-    do {                                                                                  \
-        ErrCode ignored_rc_ = (expr);                                                     \
-        (void)ignored_rc_;                                                                \
+#define err_ignore(expr)              \
+    do {                              \
+        ErrCode ignored_rc_ = (expr); \
+        (void)ignored_rc_;            \
     } while (0)
 
 /* Shorthand for the out-of-memory error every allocation site reports. */

@@ -27,8 +27,8 @@ void file_unmap(FileMap *map);
 typedef struct FileOut {
     int fd;
     char path[4096];
-    int64_t offset;  /* bytes written so far, buffered included */
-    StrBuf buf;      /* pending bytes */
+    int64_t offset; /* bytes written so far, buffered included */
+    StrBuf buf;     /* pending bytes */
 } FileOut;
 
 /* Create (truncate) `path` for writing. Buffer memory is charged to `mem`.

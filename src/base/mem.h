@@ -25,9 +25,9 @@
 #include "base/err.h"
 
 typedef struct Mem {
-    struct Mem *parent;      /* charged too; NULL at the root */
-    const char *name;        /* for messages: "query", "process", "ingest batch" */
-    size_t limit_bytes;      /* 0 = unlimited */
+    struct Mem *parent; /* charged too; NULL at the root */
+    const char *name;   /* for messages: "query", "process", "ingest batch" */
+    size_t limit_bytes; /* 0 = unlimited */
     atomic_size_t used_bytes;
     atomic_size_t peak_bytes;
     atomic_long fail_countdown; /* test hook; 0 = off */

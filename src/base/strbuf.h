@@ -30,8 +30,7 @@ TN_MUST_CHECK ErrCode strbuf_reserve(StrBuf *sb, size_t extra, Err *err);
 TN_MUST_CHECK ErrCode strbuf_append(StrBuf *sb, const void *bytes, size_t len, Err *err);
 TN_MUST_CHECK ErrCode strbuf_append_str(StrBuf *sb, const char *str, Err *err);
 TN_MUST_CHECK ErrCode strbuf_append_byte(StrBuf *sb, unsigned char byte, Err *err);
-TN_MUST_CHECK ErrCode strbuf_appendf(StrBuf *sb, Err *err, const char *fmt, ...)
-        TN_PRINTF(3, 4);
+TN_MUST_CHECK ErrCode strbuf_appendf(StrBuf *sb, Err *err, const char *fmt, ...) TN_PRINTF(3, 4);
 
 /* Drop the contents, keep the block. */
 void strbuf_clear(StrBuf *sb);

@@ -11,17 +11,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TN_MUST_CHECK          __attribute__((warn_unused_result))
-#define TN_PRINTF(fmt, first)  __attribute__((format(printf, fmt, first)))
-#define TN_FALLTHROUGH         __attribute__((fallthrough))
-#define TN_INLINE              static inline __attribute__((always_inline))
-#define TN_NOINLINE            __attribute__((noinline))
-#define TN_LIKELY(x)           __builtin_expect(!!(x), 1)
-#define TN_UNLIKELY(x)         __builtin_expect(!!(x), 0)
-#define TN_ARRAY_LEN(a)        (sizeof(a) / sizeof((a)[0]))
-#define TN_MIN(a, b)           ((a) < (b) ? (a) : (b))
-#define TN_MAX(a, b)           ((a) > (b) ? (a) : (b))
-#define TN_ALIGN_UP(n, align)  (((n) + ((align)-1)) & ~((size_t)(align)-1))
+#define TN_MUST_CHECK         __attribute__((warn_unused_result))
+#define TN_PRINTF(fmt, first) __attribute__((format(printf, fmt, first)))
+#define TN_FALLTHROUGH        __attribute__((fallthrough))
+#define TN_INLINE             static inline __attribute__((always_inline))
+#define TN_NOINLINE           __attribute__((noinline))
+#define TN_LIKELY(x)          __builtin_expect(!!(x), 1)
+#define TN_UNLIKELY(x)        __builtin_expect(!!(x), 0)
+#define TN_ARRAY_LEN(a)       (sizeof(a) / sizeof((a)[0]))
+#define TN_MIN(a, b)          ((a) < (b) ? (a) : (b))
+#define TN_MAX(a, b)          ((a) > (b) ? (a) : (b))
+#define TN_ALIGN_UP(n, align) (((n) + ((align)-1)) & ~((size_t)(align)-1))
 
 /* *out = a * b; false when the product does not fit in size_t. */
 TN_INLINE bool size_mul(size_t a, size_t b, size_t *out)

@@ -14,12 +14,17 @@ typedef struct CliCommand {
 } CliCommand;
 
 static const CliCommand commands[] = {
-        {"sql", "run SQL against the lakehouse", "tarn sql [-c SQL] [-f FILE] [--format table|csv|json] [--ref BRANCH]", NULL},
-        {"load", "load Envoy access logs into an Iceberg table", "tarn load [--table TABLE] FILE...", NULL},
-        {"gen", "generate synthetic Envoy Gateway traffic", "tarn gen envoy [--events N] [--start TS] [--days D] [--seed S]", NULL},
-        {"serve", "run ingest, streaming, catalog and SQL servers", "tarn serve [--http ADDR:PORT] [--pg ADDR:PORT]", NULL},
+        {"sql", "run SQL against the lakehouse",
+         "tarn sql [-c SQL] [-f FILE] [--format table|csv|json] [--ref BRANCH]", NULL},
+        {"load", "load Envoy access logs into an Iceberg table",
+         "tarn load [--table TABLE] FILE...", NULL},
+        {"gen", "generate synthetic Envoy Gateway traffic",
+         "tarn gen envoy [--events N] [--start TS] [--days D] [--seed S]", NULL},
+        {"serve", "run ingest, streaming, catalog and SQL servers",
+         "tarn serve [--http ADDR:PORT] [--pg ADDR:PORT]", NULL},
         {"demo", "a newcomer's first run", "tarn demo", NULL},
-        {"branch", "list, create or delete catalog branches", "tarn branch [NAME [FROM]] [-d NAME]", NULL},
+        {"branch", "list, create or delete catalog branches", "tarn branch [NAME [FROM]] [-d NAME]",
+         NULL},
         {"tag", "list, create or delete catalog tags", "tarn tag [NAME [FROM]] [-d NAME]", NULL},
         {"log", "show the catalog's commit log", "tarn log [REF] [-n N]", NULL},
         {"merge", "merge one branch into another", "tarn merge FROM [--into TO]", NULL},
@@ -28,8 +33,10 @@ static const CliCommand commands[] = {
 
 static void print_overview(FILE *out)
 {
-    fprintf(out, "tarn %s — a lakehouse for HTTP traffic analytics in one binary\n\n", tarn_version());
-    fprintf(out, "usage: tarn <command> [options]   (every command takes --data DIR, default ./tarn-data)\n\n");
+    fprintf(out, "tarn %s — a lakehouse for HTTP traffic analytics in one binary\n\n",
+            tarn_version());
+    fprintf(out, "usage: tarn <command> [options]   (every command takes --data DIR, default "
+                 "./tarn-data)\n\n");
     fprintf(out, "commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         fprintf(out, "  %-8s %s%s\n", commands[i].name, commands[i].summary,

@@ -80,8 +80,8 @@ out_end:
     return rc;
 }
 
-static ErrCode zlib_decompress(bool is_gzip, const void *src, size_t len, void *dst,
-                               size_t dst_len, Err *err)
+static ErrCode zlib_decompress(bool is_gzip, const void *src, size_t len, void *dst, size_t dst_len,
+                               Err *err)
 {
     z_stream zs = {0};
     if (inflateInit2(&zs, is_gzip ? 31 : -15) != Z_OK)
@@ -104,8 +104,8 @@ static ErrCode zlib_decompress(bool is_gzip, const void *src, size_t len, void *
                          is_gzip ? "gzip" : "deflate", dst_len);
             goto out_end;
         }
-        rc = err_set(err, ERR_CORRUPT, "%s stream is malformed (%s)",
-                     is_gzip ? "gzip" : "deflate", zs.msg ? zs.msg : "truncated");
+        rc = err_set(err, ERR_CORRUPT, "%s stream is malformed (%s)", is_gzip ? "gzip" : "deflate",
+                     zs.msg ? zs.msg : "truncated");
         goto out_end;
     }
     /* total_out restarts with each gzip member, so count what the buffer received */
@@ -174,8 +174,8 @@ ErrCode decompress_block(CompressCodec codec, const void *src, size_t len, void 
     switch (codec) {
     case COMPRESS_NONE:
         if (len != dst_len)
-            return err_set(err, ERR_CORRUPT, "uncompressed size %zu differs from declared %zu",
-                           len, dst_len);
+            return err_set(err, ERR_CORRUPT, "uncompressed size %zu differs from declared %zu", len,
+                           dst_len);
         if (len)
             memcpy(dst, src, len);
         return ERR_OK;
@@ -197,8 +197,7 @@ ErrCode decompress_block(CompressCodec codec, const void *src, size_t len, void 
     case COMPRESS_ZSTD: {
         size_t n = ZSTD_decompress(dst, dst_len, src, len);
         if (ZSTD_isError(n))
-            return err_set(err, ERR_CORRUPT, "zstd stream is malformed: %s",
-                           ZSTD_getErrorName(n));
+            return err_set(err, ERR_CORRUPT, "zstd stream is malformed: %s", ZSTD_getErrorName(n));
         if (n != dst_len)
             return err_set(err, ERR_CORRUPT, "zstd stream yields %zu bytes, expected %zu", n,
                            dst_len);
@@ -211,8 +210,7 @@ ErrCode decompress_block(CompressCodec codec, const void *src, size_t len, void 
         if (n < 0)
             return err_set(err, ERR_CORRUPT, "lz4 block is malformed");
         if ((size_t)n != dst_len)
-            return err_set(err, ERR_CORRUPT, "lz4 block yields %d bytes, expected %zu", n,
-                           dst_len);
+            return err_set(err, ERR_CORRUPT, "lz4 block yields %d bytes, expected %zu", n, dst_len);
         return ERR_OK;
     }
     }

@@ -41,7 +41,7 @@ TN_MUST_CHECK ErrCode compress_block(CompressCodec codec, int level, const void 
 /* Decompress src[0..len) into dst, which has room for exactly `dst_len` bytes, the
  * uncompressed size the container declared. Errors: ERR_CORRUPT when the stream is
  * malformed or its size differs from dst_len. */
-TN_MUST_CHECK ErrCode decompress_block(CompressCodec codec, const void *src, size_t len,
-                                       void *dst, size_t dst_len, Err *err);
+TN_MUST_CHECK ErrCode decompress_block(CompressCodec codec, const void *src, size_t len, void *dst,
+                                       size_t dst_len, Err *err);
 
 #endif

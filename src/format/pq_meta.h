@@ -117,11 +117,11 @@ typedef enum PqTimeUnit {
 
 typedef struct PqLogicalType {
     PqLogicalKind kind;
-    int32_t scale, precision;   /* DECIMAL */
-    bool is_adjusted_to_utc;    /* TIME, TIMESTAMP */
-    PqTimeUnit unit;            /* TIME, TIMESTAMP */
-    int8_t bit_width;           /* INTEGER */
-    bool is_signed;             /* INTEGER */
+    int32_t scale, precision; /* DECIMAL */
+    bool is_adjusted_to_utc;  /* TIME, TIMESTAMP */
+    PqTimeUnit unit;          /* TIME, TIMESTAMP */
+    int8_t bit_width;         /* INTEGER */
+    bool is_signed;           /* INTEGER */
 } PqLogicalType;
 
 typedef struct PqBytes {
@@ -148,7 +148,7 @@ typedef struct PqSchemaElement {
 } PqSchemaElement;
 
 typedef struct PqStatistics {
-    bool has_max, has_min;             /* deprecated fields 1, 2 (signed order) */
+    bool has_max, has_min; /* deprecated fields 1, 2 (signed order) */
     PqBytes max, min;
     bool has_null_count;
     int64_t null_count;

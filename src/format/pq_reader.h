@@ -36,9 +36,9 @@
 typedef struct PqReader PqReader;
 
 typedef struct PqColumnInfo {
-    const char *name;        /* dotted path for nested leaves */
-    int32_t leaf_idx;        /* index among all leaves (ColumnChunk index in row groups) */
-    int32_t field_id;        /* -1 when absent */
+    const char *name; /* dotted path for nested leaves */
+    int32_t leaf_idx; /* index among all leaves (ColumnChunk index in row groups) */
+    int32_t field_id; /* -1 when absent */
     ColTypeInfo type;
     bool is_nullable;
     const char *unsupported; /* NULL when decodable; else why not ("nested column ...") */
@@ -75,8 +75,8 @@ int32_t pq_reader_find_field_id(const PqReader *reader, int32_t field_id);
  * the ColVec borrows from the reader's mapping, so it is valid until both the arena is
  * reset and the reader is closed). Errors: ERR_CORRUPT, ERR_UNSUPPORTED (nested column,
  * unknown encoding or codec: the message names it), ERR_NOMEM. */
-TN_MUST_CHECK ErrCode pq_reader_read_column(PqReader *reader, int32_t rg, int32_t col,
-                                            Arena *arena, ColVec *out, Err *err);
+TN_MUST_CHECK ErrCode pq_reader_read_column(PqReader *reader, int32_t rg, int32_t col, Arena *arena,
+                                            ColVec *out, Err *err);
 
 /* A comparison of a column with a constant, for row-group pruning. */
 typedef enum PqCmp {

@@ -24,6 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     int32_t days = 0;
-    err_ignore(datetime_parse_date((const char *)data, size, &days, &err)); /* either outcome is fine */
+    err_ignore(datetime_parse_date((const char *)data, size, &days,
+                                   &err)); /* either outcome is fine */
     return 0;
 }

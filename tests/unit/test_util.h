@@ -3,21 +3,20 @@
 #ifndef TARN_TESTS_TEST_UTIL_H
 #define TARN_TESTS_TEST_UTIL_H
 
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include <cmocka.h>
-
 #include "base/err.h"
 
 /* Fail the test with the error's message unless rc is ERR_OK. */
-#define assert_ok(rc, err)                                                                \
-    do {                                                                                  \
-        ErrCode rc_ = (rc);                                                               \
-        if (rc_ != ERR_OK)                                                                \
-            fail_msg("expected ERR_OK, got %s: %s", err_code_name(rc_), (err)->msg);      \
+#define assert_ok(rc, err)                                                           \
+    do {                                                                             \
+        ErrCode rc_ = (rc);                                                          \
+        if (rc_ != ERR_OK)                                                           \
+            fail_msg("expected ERR_OK, got %s: %s", err_code_name(rc_), (err)->msg); \
     } while (0)
 
 /* Create a fresh directory for one test; returns its path in buf. */

@@ -1,14 +1,13 @@
 /* compress_test.c — codec wrappers: round trips for every codec over compressible,
  * incompressible and empty inputs; size mismatches and garbage are ERR_CORRUPT, never a
  * write past the destination; gzip multi-member streams decode; names parse. */
-#include "format/compress.h"
-
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/compress.h"
 #include "test_util.h"
 
-static const CompressCodec all_codecs[] = {COMPRESS_NONE, COMPRESS_SNAPPY, COMPRESS_GZIP,
+static const CompressCodec all_codecs[] = {COMPRESS_NONE, COMPRESS_SNAPPY,  COMPRESS_GZIP,
                                            COMPRESS_ZSTD, COMPRESS_LZ4_RAW, COMPRESS_DEFLATE};
 
 static void fill(unsigned char *buf, size_t len, bool is_compressible)
@@ -16,7 +15,8 @@ static void fill(unsigned char *buf, size_t len, bool is_compressible)
     uint64_t x = 12345;
     for (size_t i = 0; i < len; i++) {
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        buf[i] = is_compressible ? (unsigned char)("access-log "[i % 11]) : (unsigned char)(x >> 56);
+        buf[i] =
+                is_compressible ? (unsigned char)("access-log "[i % 11]) : (unsigned char)(x >> 56);
     }
 }
 
@@ -69,8 +69,8 @@ static void decompress_rejects_garbage(void **state)
     unsigned char dst[256];
     fill(garbage, sizeof garbage, false);
     for (size_t c = 1; c < TN_ARRAY_LEN(all_codecs); c++) {
-        ErrCode rc = decompress_block(all_codecs[c], garbage, sizeof garbage, dst, sizeof dst,
-                                      &err);
+        ErrCode rc =
+                decompress_block(all_codecs[c], garbage, sizeof garbage, dst, sizeof dst, &err);
         assert_int_equal(rc, ERR_CORRUPT);
         assert_true(strlen(err.msg) > 0);
     }

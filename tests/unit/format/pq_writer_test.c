@@ -281,7 +281,7 @@ static void pq_writer_rejects_decimal_out_of_precision(void **state)
     ColVec vec;
     assert_ok(colvec_alloc(&arena, spec.type, 4, false, &vec, &err), &err);
     int64_t *values = vec.values;
-    values[0] = 999999999; /* the largest decimal(9,2): 9999999.99 */
+    values[0] = 999999999;     /* the largest decimal(9,2): 9999999.99 */
     values[3] = 10000000000LL; /* would have been truncated to int32 silently */
     assert_int_equal(pq_writer_write(w, &vec, &err), ERR_INVALID);
     assert_non_null(strstr(err.msg, "row 3: unscaled value 10000000000 does not fit decimal(9,2)"));
