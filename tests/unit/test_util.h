@@ -3,11 +3,12 @@
 #ifndef TARN_TESTS_TEST_UTIL_H
 #define TARN_TESTS_TEST_UTIL_H
 
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+/* cmocka.h uses jmp_buf and va_list without including their headers: keep it after them */
+#include <cmocka.h>
 
 #include "base/err.h"
 
