@@ -323,6 +323,46 @@ static ErrCode check_batch(const PqWriter *w, const ColVec *batch, Err *err)
     return ERR_OK;
 }
 
+/* Reject an int-backed decimal's unscaled value with more than `precision` digits: readers
+ * size their decimal from the declared precision (DuckDB keeps decimal(4,2) in an int16),
+ * so such a value would read back wrong, not fail. */
+static ErrCode check_decimals(const PqWCol *col, const ColVec *v, size_t start, size_t n, Err *err)
+{
+    static const int64_t max_unscaled[19] = {0,
+                                             9,
+                                             99,
+                                             999,
+                                             9999,
+                                             99999,
+                                             999999,
+                                             9999999,
+                                             99999999,
+                                             999999999,
+                                             9999999999LL,
+                                             99999999999LL,
+                                             999999999999LL,
+                                             9999999999999LL,
+                                             99999999999999LL,
+                                             999999999999999LL,
+                                             9999999999999999LL,
+                                             99999999999999999LL,
+                                             999999999999999999LL};
+    const int64_t limit = max_unscaled[col->spec.type.precision];
+    const int64_t *base = v->codes ? v->dict->values : v->values;
+    for (size_t i = start; i < start + n; i++) {
+        if (colvec_is_null(v, i))
+            continue;
+        int64_t x = base[v->codes ? v->codes[i] : i];
+        if (x < -limit || x > limit)
+            return err_set(err, ERR_INVALID,
+                           "column \"%s\": row %zu: unscaled value %lld does not fit "
+                           "decimal(%d,%d)",
+                           col->spec.name, i, (long long)x, col->spec.type.precision,
+                           col->spec.type.scale);
+    }
+    return ERR_OK;
+}
+
 /* Append rows start..start+n of a fixed-width column. */
 static ErrCode append_fixed(PqWCol *col, const ColVec *v, size_t start, size_t n, size_t *bytes,
                             Err *err)
@@ -335,6 +375,11 @@ static ErrCode append_fixed(PqWCol *col, const ColVec *v, size_t start, size_t n
     ErrCode rc = strbuf_reserve(&b->vals, n * width, err);
     if (rc != ERR_OK)
         return rc;
+    if (col->spec.type.id == COL_DECIMAL) {
+        rc = check_decimals(col, v, start, n, err);
+        if (rc != ERR_OK)
+            return rc;
+    }
     uint8_t *dst = (uint8_t *)b->vals.data + b->vals.len;
     if (!v->codes && !v->validity && !is_bool && src_width == width) {
         memcpy(dst, base + start * width, n * width);
@@ -353,14 +398,8 @@ static ErrCode append_fixed(PqWCol *col, const ColVec *v, size_t start, size_t n
         } else if (src_width == width) {
             memcpy(dst + k * width, src, width);
         } else {
-            int64_t wide; /* decimal(p<=9) arrives as int64 */
+            int64_t wide; /* decimal(p<=9) arrives as int64, checked to fit above */
             memcpy(&wide, src, 8);
-            if (wide < -999999999 || wide > 999999999)
-                return err_set(err, ERR_INVALID,
-                               "column \"%s\": row %zu: unscaled value %lld does not fit "
-                               "decimal(%d,%d)",
-                               col->spec.name, i, (long long)wide, col->spec.type.precision,
-                               col->spec.type.scale);
             int32_t narrow = (int32_t)wide;
             memcpy(dst + k * 4, &narrow, 4);
         }

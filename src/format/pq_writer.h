@@ -80,8 +80,9 @@ typedef struct PqColumnStats {
     int64_t nan_count;        /* floats and doubles; 0 otherwise */
     int64_t compressed_bytes; /* the chunks' total_compressed_size summed over row groups */
     bool has_bounds;          /* false when every value is NULL (or NaN) */
-    PqBytes lower_bound;      /* min value, PLAIN-encoded without length prefix */
-    PqBytes upper_bound;      /* max value, same encoding */
+    PqBytes lower_bound;      /* min value in Iceberg's single-value form (SPECS.md §2.5): */
+    PqBytes upper_bound;      /* PLAIN without length prefix, but decimals big-endian, fewest
+                               * bytes; max value, same encoding */
 } PqColumnStats;
 
 typedef struct PqFileStats {

@@ -467,6 +467,27 @@ static ErrCode write_footer(PqWriter *w, Err *err)
     return rc;
 }
 
+/* Iceberg serializes a decimal bound as its unscaled value in two's-complement big-endian,
+ * in the fewest bytes (SPECS.md §2.5); Parquet's is little-endian (INT32/INT64) or
+ * sign-extended to the column width (FLBA). Rewrite `b` into `out` (32 bytes: decimal(76)). */
+static PqBytes iceberg_decimal(const PqWCol *col, PqBytes b, uint8_t out[32])
+{
+    uint32_t len = b.len;
+    if (col->phys == PQ_FIXED_LEN_BYTE_ARRAY) {
+        memcpy(out, b.ptr, len);
+    } else {
+        for (uint32_t k = 0; k < len; k++) {
+            out[k] = b.ptr[len - 1 - k];
+        }
+    }
+    uint32_t skip = 0;
+    while (skip + 1 < len && ((out[skip] == 0x00 && out[skip + 1] < 0x80) ||
+                              (out[skip] == 0xff && out[skip + 1] >= 0x80))) {
+        skip++;
+    }
+    return (PqBytes){out + skip, len - skip};
+}
+
 static ErrCode fill_stats(PqWriter *w, Arena *arena, PqFileStats *stats, Err *err)
 {
     memset(stats, 0, sizeof(*stats));
@@ -491,6 +512,11 @@ static ErrCode fill_stats(PqWriter *w, Arena *arena, PqFileStats *stats, Err *er
         uint8_t buf[2][8];
         PqBytes lo = pq_stats_min_bytes(&col->file_stats, buf[0]);
         PqBytes hi = pq_stats_max_bytes(&col->file_stats, buf[1]);
+        uint8_t dec[2][32];
+        if (col->spec.type.id == COL_DECIMAL) {
+            lo = iceberg_decimal(col, lo, dec[0]);
+            hi = iceberg_decimal(col, hi, dec[1]);
+        }
         cs->lower_bound.ptr = arena_memdup(arena, lo.len ? lo.ptr : buf[0], lo.len);
         cs->upper_bound.ptr = arena_memdup(arena, hi.len ? hi.ptr : buf[1], hi.len);
         if (!cs->lower_bound.ptr || !cs->upper_bound.ptr)

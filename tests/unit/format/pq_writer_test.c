@@ -290,6 +290,107 @@ static void pq_writer_rejects_decimal_out_of_precision(void **state)
     arena_fini(&arena);
 }
 
+/* Every int-backed precision is enforced, not only int32's 9 digits: decimal(4,2) cannot
+ * hold 100.00, decimal(12,0) cannot hold 10^12 (DuckDB would read them back wrong). */
+static void pq_writer_rejects_decimal_wider_than_its_precision(void **state)
+{
+    (void)state;
+    char dir[512], path[600];
+    test_tmpdir("pq_writer_decimal_p", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/decimal.parquet", dir);
+    static const struct {
+        int32_t precision;
+        int64_t fits, too_wide;
+        const char *msg;
+    } cases[] = {
+            {4, -9999, 10000, "row 1: unscaled value 10000 does not fit decimal(4,2)"},
+            {12, 999999999999LL, -1000000000000LL,
+             "row 1: unscaled value -1000000000000 does not fit decimal(12,2)"},
+    };
+    for (size_t k = 0; k < TN_ARRAY_LEN(cases); k++) {
+        Err err;
+        err_init(&err);
+        Arena arena;
+        arena_init(&arena, NULL, 0);
+        const PqColumnSpec spec = {.name = "price",
+                                   .type = {COL_DECIMAL, cases[k].precision, 2, 0},
+                                   .is_nullable = true,
+                                   .field_id = 1};
+        PqWriterOptions opts;
+        pq_writer_options_default(&opts);
+        PqWriter *w = NULL;
+        assert_ok(pq_writer_open(NULL, path, &spec, 1, &opts, &w, &err), &err);
+        ColVec vec;
+        assert_ok(colvec_alloc(&arena, spec.type, 3, true, &vec, &err), &err);
+        int64_t *values = vec.values;
+        values[0] = cases[k].fits;
+        values[1] = cases[k].too_wide;
+        values[2] = INT64_MAX; /* NULL: not checked */
+        colvec_set_valid(vec.validity, 2, false);
+        assert_int_equal(pq_writer_write(w, &vec, &err), ERR_INVALID);
+        assert_non_null(strstr(err.msg, cases[k].msg));
+        pq_writer_abort(w);
+        assert_false(file_exists(path));
+        arena_fini(&arena);
+    }
+}
+
+/* Decimal bounds for Iceberg are big-endian two's complement in the fewest bytes (SPECS.md
+ * §2.5), for int32-, int64- and FLBA-backed decimals alike, not Parquet's PLAIN bytes. */
+static void pq_writer_gives_iceberg_decimal_bounds(void **state)
+{
+    (void)state;
+    char dir[512], path[600];
+    test_tmpdir("pq_writer_decimal_bounds", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/bounds.parquet", dir);
+    Err err;
+    err_init(&err);
+    Arena arena;
+    arena_init(&arena, NULL, 0);
+    const PqColumnSpec dspecs[3] = {
+            {.name = "d9", .type = {COL_DECIMAL, 9, 2, 0}, .field_id = 1},
+            {.name = "d18", .type = {COL_DECIMAL, 18, 2, 0}, .field_id = 2},
+            {.name = "d30", .type = {COL_DECIMAL, 30, 2, 0}, .field_id = 3},
+    };
+    PqWriterOptions opts;
+    pq_writer_options_default(&opts);
+    PqWriter *w = NULL;
+    assert_ok(pq_writer_open(NULL, path, dspecs, 3, &opts, &w, &err), &err);
+    ColVec vecs[3];
+    for (int c = 0; c < 3; c++) {
+        assert_ok(colvec_alloc(&arena, dspecs[c].type, 3, false, &vecs[c], &err), &err);
+    }
+    static const int64_t vals[3] = {300, -5, 7};
+    static const ColStr wide[3] = {{2, "\x01\x2c"}, {1, "\xfb"}, {1, "\x07"}};
+    for (int i = 0; i < 3; i++) {
+        ((int64_t *)vecs[0].values)[i] = vals[i];
+        ((int64_t *)vecs[1].values)[i] = vals[i] * 1000000000000LL;
+        ((ColStr *)vecs[2].values)[i] = wide[i];
+    }
+    assert_ok(pq_writer_write(w, vecs, &err), &err);
+    PqFileStats stats;
+    assert_ok(pq_writer_close(w, &arena, &stats, &err), &err);
+    /* -5 = fb, 300 = 01 2c; -5e12 = fb 73 d8 c6 b0 00, 3e14 = 01 10 d9 31 6e c0 00 */
+    static const uint8_t lo18[6] = {0xfb, 0x73, 0xd8, 0xc6, 0xb0, 0x00};
+    static const uint8_t hi18[7] = {0x01, 0x10, 0xd9, 0x31, 0x6e, 0xc0, 0x00};
+    for (int c = 0; c < 3; c++) {
+        const PqColumnStats *cs = &stats.columns[c];
+        assert_true(cs->has_bounds);
+        if (c == 1) {
+            assert_int_equal(cs->lower_bound.len, 6);
+            assert_memory_equal(cs->lower_bound.ptr, lo18, 6);
+            assert_int_equal(cs->upper_bound.len, 7);
+            assert_memory_equal(cs->upper_bound.ptr, hi18, 7);
+            continue;
+        }
+        assert_int_equal(cs->lower_bound.len, 1);
+        assert_int_equal(cs->lower_bound.ptr[0], 0xfb);
+        assert_int_equal(cs->upper_bound.len, 2);
+        assert_memory_equal(cs->upper_bound.ptr, "\x01\x2c", 2);
+    }
+    arena_fini(&arena);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -298,6 +399,8 @@ int main(void)
             cmocka_unit_test(pq_writer_rejects_type_and_row_count_mismatch),
             cmocka_unit_test(pq_writer_rejects_bad_specs),
             cmocka_unit_test(pq_writer_rejects_decimal_out_of_precision),
+            cmocka_unit_test(pq_writer_rejects_decimal_wider_than_its_precision),
+            cmocka_unit_test(pq_writer_gives_iceberg_decimal_bounds),
             cmocka_unit_test(pq_writer_abort_deletes_the_file),
             cmocka_unit_test(pq_writer_fails_cleanly_at_every_allocation),
     };
