@@ -322,8 +322,9 @@ static bool is_plausible_size(CompressCodec codec, size_t packed_len, size_t raw
 /* A buffer for a decompressed page that values will point into. The first such page of a
  * chunk reserves one block of the chunk's declared uncompressed size (when plausible for its
  * compressed size) and later pages are carved from it: one allocation per chunk instead of
- * one per page, which also lets the system allocator reuse the block for the next chunk. */
-static uint8_t *keep_buffer(ColRead *c, size_t raw_len, Err *err)
+ * one per page, which also lets the system allocator reuse the block for the next chunk.
+ * A failed reservation is ERR_NOMEM like any other allocation (no silent fallback). */
+static ErrCode keep_buffer(ColRead *c, size_t raw_len, uint8_t **out, Err *err)
 {
     if (!c->has_keep_pool) {
         c->has_keep_pool = true;
@@ -331,20 +332,19 @@ static uint8_t *keep_buffer(ColRead *c, size_t raw_len, Err *err)
         size_t packed = (size_t)c->cm->total_compressed_size;
         if (total >= raw_len && is_plausible_size(c->codec, packed, total)) {
             c->keep_pool = arena_alloc(c->arena, total ? total : 1);
-            c->keep_left = c->keep_pool ? total : 0;
+            if (!c->keep_pool)
+                return arena_error(c->arena, err);
+            c->keep_left = total;
         }
     }
-    uint8_t *dst;
     if (c->keep_left >= raw_len) {
-        dst = c->keep_pool;
+        *out = c->keep_pool;
         c->keep_pool += raw_len;
         c->keep_left -= raw_len;
-        return dst;
+        return ERR_OK;
     }
-    dst = arena_alloc(c->arena, raw_len ? raw_len : 1);
-    if (!dst)
-        err_ignore(arena_error(c->arena, err)); /* fills err; the caller returns ERR_NOMEM */
-    return dst;
+    *out = arena_alloc(c->arena, raw_len ? raw_len : 1);
+    return *out ? ERR_OK : arena_error(c->arena, err);
 }
 
 /* Page bytes after decompression: src itself when not compressed (zero copy). `keep`: the
@@ -364,18 +364,17 @@ static ErrCode page_bytes(ColRead *c, const uint8_t *src, size_t src_len, size_t
         return err_set(err, ERR_CORRUPT,
                        "uncompressed size %zu is implausible for %zu compressed bytes", raw_len,
                        src_len);
-    uint8_t *dst;
+    uint8_t *dst = NULL;
+    ErrCode rc;
     if (keep) {
-        dst = keep_buffer(c, raw_len, err);
-        if (!dst)
-            return ERR_NOMEM;
+        rc = keep_buffer(c, raw_len, &dst, err);
     } else {
-        ErrCode rc = scratch(c, (void **)&c->page_buf, &c->page_buf_cap, raw_len, err);
-        if (rc != ERR_OK)
-            return rc;
+        rc = scratch(c, (void **)&c->page_buf, &c->page_buf_cap, raw_len, err);
         dst = c->page_buf;
     }
-    ErrCode rc = decompress_block(c->codec, src, src_len, dst, raw_len, err);
+    if (rc != ERR_OK)
+        return rc;
+    rc = decompress_block(c->codec, src, src_len, dst, raw_len, err);
     if (rc != ERR_OK)
         return rc;
     *out = dst;

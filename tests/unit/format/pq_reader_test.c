@@ -10,6 +10,7 @@
 #include "base/file.h"
 #include "format/pq_meta_dec.h"
 #include "format/pq_reader.h"
+#include "format/pq_writer.h"
 #include "test_util.h"
 
 /* tests/data/parquet/<name>, found from this file's path. */
@@ -477,6 +478,128 @@ static void pq_meta_decodes_page_index(void **state)
     arena_fini(&arena);
 }
 
+/* ---- out of memory ------------------------------------------------------------------- */
+
+/* A file of 3000 rows in two row groups with an INT32 (DELTA), a nullable INT64, a nullable
+ * dictionary-encoded string column falling back to PLAIN, a BYTE_STREAM_SPLIT double and a
+ * decimal(30,2), compressed with `codec`, pages of version `page_version`. */
+static void write_oom_fixture(const char *path, CompressCodec codec, int page_version)
+{
+    enum { ROWS = 3000, COLS = 5 };
+    const PqColumnSpec specs[COLS] = {
+            {.name = "i", .type = {.id = COL_INT32}, .field_id = 1, .encoding = PQ_CHOOSE_DELTA},
+            {.name = "l", .type = {.id = COL_INT64}, .is_nullable = true, .field_id = 2},
+            {.name = "s",
+             .type = {.id = COL_STRING},
+             .is_nullable = true,
+             .field_id = 3,
+             .encoding = PQ_CHOOSE_DICTIONARY},
+            {.name = "d",
+             .type = {.id = COL_DOUBLE},
+             .field_id = 4,
+             .encoding = PQ_CHOOSE_BYTE_STREAM_SPLIT},
+            {.name = "m", .type = {.id = COL_DECIMAL, .precision = 30, .scale = 2}, .field_id = 5},
+    };
+    Err err;
+    Arena arena;
+    arena_init(&arena, NULL, 0);
+    ColVec vecs[COLS];
+    for (int c = 0; c < COLS; c++) {
+        assert_ok(colvec_alloc(&arena, specs[c].type, ROWS, specs[c].is_nullable, &vecs[c], &err),
+                  &err);
+    }
+    char text[ROWS][16];
+    uint8_t dec[13] = {0};
+    for (size_t row = 0; row < ROWS; row++) {
+        ((int32_t *)vecs[0].values)[row] = (int32_t)(row * 7) - 1000;
+        ((int64_t *)vecs[1].values)[row] = (int64_t)row << 33;
+        /* Few distinct strings first (dictionary), then many (fallback to PLAIN). */
+        int len = snprintf(text[row], sizeof text[row], "v%zu", row < 1500 ? row % 5 : row);
+        ((ColStr *)vecs[2].values)[row] = (ColStr){.ptr = text[row], .len = (uint32_t)len};
+        ((double *)vecs[3].values)[row] = (double)row / 3.0;
+        ((ColStr *)vecs[4].values)[row] = (ColStr){.ptr = (const char *)dec, .len = 13};
+        if (row % 3 == 0) {
+            vecs[1].validity[row / 8] &= (uint8_t) ~(1u << (row % 8));
+            vecs[2].validity[row / 8] &= (uint8_t) ~(1u << (row % 8));
+        }
+    }
+    dec[12] = 42;
+    PqWriterOptions opts;
+    pq_writer_options_default(&opts);
+    opts.codec = codec;
+    opts.data_page_version = page_version;
+    opts.page_bytes = 2048;
+    opts.row_group_rows = 2000;
+    opts.dict_max_bytes = 256;
+    PqWriter *w = NULL;
+    assert_ok(pq_writer_open(NULL, path, specs, COLS, &opts, &w, &err), &err);
+    assert_ok(pq_writer_write(w, vecs, &err), &err);
+    assert_ok(pq_writer_close(w, NULL, NULL, &err), &err);
+    arena_fini(&arena);
+}
+
+/* Open `path` and read every column of every row group with allocations charged to mem
+ * (arena blocks small, so decoding takes many). */
+static ErrCode read_everything(Mem *mem, const char *path, Err *err)
+{
+    PqReader *r = NULL;
+    ErrCode rc = pq_reader_open(mem, path, &r, err);
+    if (rc != ERR_OK)
+        return rc;
+    Arena arena;
+    arena_init(&arena, mem, 1024);
+    for (int32_t rg = 0; rc == ERR_OK && rg < pq_reader_n_row_groups(r); rg++) {
+        for (int32_t col = 0; rc == ERR_OK && col < pq_reader_n_columns(r); col++) {
+            ColVec vec;
+            rc = pq_reader_read_column(r, rg, col, &arena, &vec, err);
+        }
+    }
+    arena_fini(&arena);
+    pq_reader_close(r);
+    return rc;
+}
+
+/* SQLite-style: fail allocation n for n = 1, 2, ... until the whole read succeeds; every
+ * failure is ERR_NOMEM and leaves nothing allocated. */
+static void pq_reader_fails_cleanly_out_of_memory(void **state)
+{
+    (void)state;
+    const struct {
+        CompressCodec codec;
+        int page_version;
+    } cases[] = {{COMPRESS_ZSTD, 1}, {COMPRESS_GZIP, 2}, {COMPRESS_NONE, 1}};
+    char dir[512], path[700];
+    test_tmpdir("pq_reader_oom", dir, sizeof dir);
+    for (size_t k = 0; k < TN_ARRAY_LEN(cases); k++) {
+        snprintf(path, sizeof path, "%s/oom-%zu.parquet", dir, k);
+        write_oom_fixture(path, cases[k].codec, cases[k].page_version);
+        Err err;
+        Mem mem;
+        mem_init(&mem, NULL, "test", 0);
+        assert_ok(read_everything(&mem, path, &err), &err);
+        assert_int_equal(mem_used(&mem), 0);
+        long n_failed = 0;
+        for (long n = 1;; n++) {
+            mem_init(&mem, NULL, "test", 0);
+            mem_fail_at(&mem, n);
+            err_init(&err);
+            ErrCode rc = read_everything(&mem, path, &err);
+            if (mem_used(&mem) != 0)
+                fail_msg("case %zu, allocation %ld failing: %zu bytes left", k, n, mem_used(&mem));
+            bool has_fired = atomic_load(&mem.fail_countdown) == 0;
+            if (rc == ERR_OK && !has_fired)
+                break; /* n is past the last allocation */
+            if (rc == ERR_OK)
+                fail_msg("case %zu: allocation %ld failed but the read succeeded", k, n);
+            if (rc != ERR_NOMEM)
+                fail_msg("case %zu, allocation %ld failing: %s: %s", k, n, err_code_name(rc),
+                         err.msg);
+            n_failed++;
+        }
+        assert_true(n_failed > 10);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -490,6 +613,7 @@ int main(void)
             cmocka_unit_test(pq_reader_reads_duckdb_fixture_and_refuses_nested),
             cmocka_unit_test(pq_reader_rejects_corrupt_page_header),
             cmocka_unit_test(pq_reader_prunes_row_groups_by_statistics),
+            cmocka_unit_test(pq_reader_fails_cleanly_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
