@@ -165,6 +165,13 @@ await checkFile('threads', ['--codec', 'zstd', '--nullable', '1', '--rows', '400
   encodings: () => null });
 await checkFile('crc', ['--codec', 'zstd', '--nullable', '1', '--rows', '3000', '--crc', '1',
   '--page-bytes', '4096'], { codec: 'zstd', rowGroups: 1, encodings: () => null });
+// All-NULL pages (v1 and v2, every codec that frames its output): null counts and chunk
+// stats must skip them, and v2 pages with an empty values section must still read.
+for (const [codec, pv] of [['snappy', '2'], ['gzip', '2'], ['zstd', '1'], ['lz4_raw', '2']]) {
+  await checkFile(`null-pages-${codec}-v${pv}`, ['--codec', codec, '--nullable', '1',
+    '--page-version', pv, '--rows', '3000', '--null-block', '500', '--page-bytes', '512'],
+  { codec, rowGroups: 1, encodings: () => null });
+}
 await checkFile('one-row', ['--codec', 'gzip', '--nullable', '1', '--rows', '1'],
   { codec: 'gzip', rowGroups: 1, encodings: () => null });
 

@@ -4,14 +4,16 @@
  * Usage: pq_gen OUT.parquet EXPECTED.jsonl [--codec none|snappy|gzip|zstd|lz4_raw]
  *        [--encoding auto|plain|dictionary|delta|bss] [--nullable 0|1] [--page-version 1|2]
  *        [--rows N] [--seed S] [--row-group-rows N] [--page-bytes N] [--dict-bytes N]
- *        [--threads N] [--crc 0|1]
+ *        [--threads N] [--crc 0|1] [--null-block N]
  *
  * Columns (field id = position + 1): b bool, i32 int32, i64 int64, f float, d double,
  * dec9 decimal(9,2), dec18 decimal(18,4), dec30 decimal(30,5), dt date, ts timestamp,
  * tstz timestamptz, s_low string (10 distinct, passed as a dictionary-encoded vector),
  * s_high string (mostly distinct), bin binary, uid uuid, fx fixed(5). An --encoding is
  * applied to the columns it can encode; the others use auto. With --nullable 1 every
- * column is OPTIONAL and about one row in 7 is NULL (never rows 0-3, which hold extremes).
+ * column is OPTIONAL and about one row in 7 is NULL (never rows 0-3, which hold extremes);
+ * --null-block N also makes every column NULL in rows [N, 2N), [4N, 5N), ... (all-NULL
+ * pages when pages are small).
  *
  * Expected JSONL: one object per row, keys = column names, every value a string (or null):
  *   b "true"/"false"; i32, i64 decimal integers; f, d "%.17g" of the value as a double
@@ -34,6 +36,7 @@
 typedef struct Gen {
     uint64_t seed;
     bool is_nullable;
+    int64_t null_block; /* > 0: rows in every third block of this many are all NULL */
     FILE *jsonl;
 } Gen;
 
@@ -67,7 +70,11 @@ static uint64_t rnd(const Gen *g, int64_t row, int col, int k)
 
 static bool is_null(const Gen *g, int64_t row, int col)
 {
-    return g->is_nullable && row > 3 && rnd(g, row, col, 99) % 7 == 0;
+    if (!g->is_nullable || row <= 3)
+        return false;
+    if (g->null_block > 0 && (row / g->null_block) % 3 == 1)
+        return true;
+    return rnd(g, row, col, 99) % 7 == 0;
 }
 
 static const char *const low_strings[10] = {
@@ -336,7 +343,8 @@ static int usage(void)
     fprintf(stderr,
             "usage: pq_gen OUT.parquet EXPECTED.jsonl [--codec C] [--encoding E] "
             "[--nullable 0|1] [--page-version 1|2] [--rows N] [--seed S] "
-            "[--row-group-rows N] [--page-bytes N] [--dict-bytes N] [--threads N] [--crc 0|1]\n");
+            "[--row-group-rows N] [--page-bytes N] [--dict-bytes N] [--threads N] [--crc 0|1] "
+            "[--null-block N]\n");
     return 2;
 }
 
@@ -378,6 +386,8 @@ int main(int argc, char **argv)
             opts.write_page_crc = strcmp(v, "1") == 0;
         } else if (strcmp(k, "--dict-bytes") == 0) {
             opts.dict_max_bytes = (size_t)strtoull(v, NULL, 10);
+        } else if (strcmp(k, "--null-block") == 0) {
+            g.null_block = strtoll(v, NULL, 10);
         } else if (strcmp(k, "--threads") == 0) {
             opts.n_threads = (int)strtol(v, NULL, 10);
         } else {

@@ -4,12 +4,14 @@
  * ERR_INVALID; abort deletes the file; and the OOM loop: with allocation n failing, for
  * n = 1, 2, ... until the write succeeds, each failure returns ERR_NOMEM, leaves no file
  * and leaks nothing (mem_used == 0). */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/file.h"
+#include "format/pq_meta_dec.h"
 #include "format/pq_writer.h"
 #include "test_util.h"
 
@@ -43,11 +45,12 @@ static void make_batch(Arena *arena, ColVec *vecs, Err *err)
     }
 }
 
-static ErrCode write_file(Mem *mem, const char *path, const ColVec *vecs, Arena *arena,
-                          PqFileStats *stats, Err *err)
+static ErrCode write_file_threads(Mem *mem, const char *path, const ColVec *vecs, int n_threads,
+                                  Arena *arena, PqFileStats *stats, Err *err)
 {
     PqWriterOptions opts;
     pq_writer_options_default(&opts);
+    opts.n_threads = n_threads;
     opts.row_group_rows = 1000; /* three row groups */
     opts.page_bytes = 2048;     /* several pages each */
     PqWriter *w = NULL;
@@ -60,6 +63,12 @@ static ErrCode write_file(Mem *mem, const char *path, const ColVec *vecs, Arena 
         return rc;
     }
     return pq_writer_close(w, arena, stats, err);
+}
+
+static ErrCode write_file(Mem *mem, const char *path, const ColVec *vecs, Arena *arena,
+                          PqFileStats *stats, Err *err)
+{
+    return write_file_threads(mem, path, vecs, 1, arena, stats, err);
 }
 
 static void pq_writer_produces_a_file_with_footer_and_stats(void **state)
@@ -237,29 +246,39 @@ static void pq_writer_fails_cleanly_at_every_allocation(void **state)
     arena_init(&data, NULL, 0);
     ColVec vecs[3];
     make_batch(&data, vecs, &err);
-    long n = 1;
-    for (;; n++) {
-        Mem mem;
-        mem_init(&mem, NULL, "oom", 0);
-        Arena arena;
-        arena_init(&arena, &mem, 0);
-        mem_fail_at(&mem, n);
-        PqFileStats stats;
-        err_init(&err);
-        ErrCode rc = write_file(&mem, path, vecs, &arena, &stats, &err);
-        arena_fini(&arena);
-        if (rc == ERR_OK) {
-            assert_int_equal(mem_used(&mem), 0);
-            break;
+    /* With 2 threads the failing allocation may land in a worker: its error must surface
+     * as ERR_NOMEM and everything the other column built must still be freed. */
+    for (int n_threads = 1; n_threads <= 2; n_threads++) {
+        long n = 1;
+        for (;; n++) {
+            Mem mem;
+            mem_init(&mem, NULL, "oom", 0);
+            Arena arena;
+            arena_init(&arena, &mem, 0);
+            mem_fail_at(&mem, n);
+            PqFileStats stats;
+            err_init(&err);
+            ErrCode rc = write_file_threads(&mem, path, vecs, n_threads, &arena, &stats, &err);
+            arena_fini(&arena);
+            if (rc == ERR_OK) {
+                assert_int_equal(mem_used(&mem), 0);
+                assert_int_equal(unlink(path), 0); /* the next round checks for leftovers */
+                break;
+            }
+            if (rc != ERR_NOMEM)
+                fail_msg("%d threads, allocation %ld: got %s: %s", n_threads, n, err_code_name(rc),
+                         err.msg);
+            if (mem_used(&mem) != 0)
+                fail_msg("%d threads, allocation %ld: %zu bytes leaked", n_threads, n,
+                         mem_used(&mem));
+            if (file_exists(path))
+                fail_msg("%d threads, allocation %ld (%s): file left behind", n_threads, n,
+                         err.msg);
         }
-        if (rc != ERR_NOMEM)
-            fail_msg("allocation %ld: got %s: %s", n, err_code_name(rc), err.msg);
-        if (mem_used(&mem) != 0)
-            fail_msg("allocation %ld: %zu bytes leaked", n, mem_used(&mem));
-        assert_false(file_exists(path));
+        print_message("writer (%d threads) succeeded after %ld failing allocations\n", n_threads,
+                      n - 1);
+        assert_true(n > 5);
     }
-    print_message("writer succeeded after %ld failing allocations\n", n - 1);
-    assert_true(n > 5);
     arena_fini(&data);
 }
 
@@ -391,6 +410,111 @@ static void pq_writer_gives_iceberg_decimal_bounds(void **state)
     arena_fini(&arena);
 }
 
+/* The whole file at `path`, in `arena`. */
+static uint8_t *slurp(Arena *arena, const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    long size = ftell(f);
+    assert_true(size > 12);
+    rewind(f);
+    uint8_t *data = arena_alloc(arena, (size_t)size);
+    assert_non_null(data);
+    assert_int_equal(fread(data, 1, (size_t)size, f), (size_t)size);
+    fclose(f);
+    *len = (size_t)size;
+    return data;
+}
+
+/* Page index of a chunk with an all-NULL page: null_pages marks it (with empty bounds), the
+ * order ignores it, null_counts count per page, OffsetIndex rows and offsets line up with
+ * the chunk; a descending double column holding only zeros in one page gets -0.0/+0.0. */
+static void pq_writer_page_index_marks_null_pages_and_order(void **state)
+{
+    (void)state;
+    char dir[512], path[600];
+    test_tmpdir("pq_writer_page_index", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/index.parquet", dir);
+    Err err;
+    err_init(&err);
+    Arena arena;
+    arena_init(&arena, NULL, 0);
+    const PqColumnSpec ispecs[2] = {
+            {.name = "v",
+             .type = {COL_INT64, 0, 0, 0},
+             .is_nullable = true,
+             .field_id = 1,
+             .encoding = PQ_CHOOSE_PLAIN},
+            {.name = "d", .type = {COL_DOUBLE, 0, 0, 0}, .field_id = 2},
+    };
+    PqWriterOptions opts;
+    pq_writer_options_default(&opts);
+    opts.page_bytes = 64; /* 8 rows of 8 bytes per page */
+    opts.codec = COMPRESS_NONE;
+    PqWriter *w = NULL;
+    assert_ok(pq_writer_open(NULL, path, ispecs, 2, &opts, &w, &err), &err);
+    ColVec vecs[2];
+    assert_ok(colvec_alloc(&arena, ispecs[0].type, 40, true, &vecs[0], &err), &err);
+    assert_ok(colvec_alloc(&arena, ispecs[1].type, 40, false, &vecs[1], &err), &err);
+    for (int i = 0; i < 40; i++) {
+        ((int64_t *)vecs[0].values)[i] = i;
+        colvec_set_valid(vecs[0].validity, (size_t)i, i < 8 || i >= 16); /* page 1 NULL */
+        ((double *)vecs[1].values)[i] = i >= 16 && i < 24 ? (i % 2 ? 0.0 : -0.0) : 100.0 - i;
+    }
+    /* d descends: pages 0-1 from 100 to 85, page 2 zeros, pages 3-4 from -24 to -39 */
+    for (int i = 24; i < 40; i++) {
+        ((double *)vecs[1].values)[i] = -(double)i;
+    }
+    assert_ok(pq_writer_write(w, vecs, &err), &err);
+    assert_ok(pq_writer_close(w, &arena, NULL, &err), &err);
+
+    size_t len;
+    const uint8_t *data = slurp(&arena, path, &len);
+    uint32_t meta_len = load_u32le(data + len - 8);
+    PqFileMeta meta;
+    assert_ok(pq_meta_dec_file(&arena, data + len - 8 - meta_len, meta_len, &meta, &err), &err);
+    assert_int_equal(meta.n_row_groups, 1);
+    for (int c = 0; c < 2; c++) {
+        const PqColumnChunk *cc = &meta.row_groups[0].columns[c];
+        assert_true(cc->has_offset_index && cc->has_column_index);
+        PqOffsetIndex oi;
+        PqColumnIndex ci;
+        assert_ok(pq_meta_dec_offset_index(&arena, data + cc->offset_index_offset,
+                                           (size_t)cc->offset_index_length, &oi, &err),
+                  &err);
+        assert_ok(pq_meta_dec_column_index(&arena, data + cc->column_index_offset,
+                                           (size_t)cc->column_index_length, &ci, &err),
+                  &err);
+        assert_int_equal(oi.n_pages, 5);
+        assert_int_equal(ci.n_pages, 5);
+        int64_t at = cc->meta_data.data_page_offset;
+        for (int p = 0; p < 5; p++) {
+            assert_int_equal(oi.page_locations[p].first_row_index, p * 8);
+            assert_int_equal(oi.page_locations[p].offset, at);
+            at += oi.page_locations[p].compressed_page_size;
+            assert_non_null(ci.null_counts);
+            assert_int_equal(ci.null_counts[p], c == 0 && p == 1 ? 8 : 0);
+            assert_int_equal(ci.null_pages[p], c == 0 && p == 1);
+        }
+        assert_int_equal(at, cc->meta_data.data_page_offset + cc->meta_data.total_compressed_size);
+        if (c == 0) {
+            assert_int_equal(ci.boundary_order, PQ_BOUNDARY_ASCENDING);
+            assert_int_equal(ci.min_values[1].len, 0);
+            assert_int_equal(ci.max_values[1].len, 0);
+            assert_int_equal((int64_t)load_u64le(ci.min_values[2].ptr), 16);
+            assert_int_equal((int64_t)load_u64le(ci.max_values[0].ptr), 7);
+            continue;
+        }
+        assert_int_equal(ci.boundary_order, PQ_BOUNDARY_DESCENDING);
+        double lo, hi;
+        memcpy(&lo, ci.min_values[2].ptr, 8);
+        memcpy(&hi, ci.max_values[2].ptr, 8);
+        assert_true(lo == 0.0 && signbit(lo) && hi == 0.0 && !signbit(hi));
+    }
+    arena_fini(&arena);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +525,7 @@ int main(void)
             cmocka_unit_test(pq_writer_rejects_decimal_out_of_precision),
             cmocka_unit_test(pq_writer_rejects_decimal_wider_than_its_precision),
             cmocka_unit_test(pq_writer_gives_iceberg_decimal_bounds),
+            cmocka_unit_test(pq_writer_page_index_marks_null_pages_and_order),
             cmocka_unit_test(pq_writer_abort_deletes_the_file),
             cmocka_unit_test(pq_writer_fails_cleanly_at_every_allocation),
     };
