@@ -5,6 +5,7 @@
  *
  *   run header  ULEB128 h
  *   h & 1 == 0  RLE run: h >> 1 repeats of one value stored in ceil(bit_width / 8) bytes LE
+ *               (a value with bits set above bit_width is corrupt)
  *   h & 1 == 1  bit-packed run: (h >> 1) groups of 8 values, bit_width bytes per group,
  *               values packed LSB first
  *
@@ -137,6 +138,10 @@ TN_INLINE ErrCode rle_decode(const uint8_t *data, size_t len, int width, void *o
             for (size_t b = 0; b < value_bytes; b++) {
                 value |= (uint32_t)data[pos + b] << (8 * b);
             }
+            if (width < 32 && value >> width)
+                return err_set(err, ERR_CORRUPT,
+                               "rle run value %u at offset %zu does not fit bit width %d", value,
+                               pos, width);
             pos += value_bytes;
             size_t take = count < n - done ? (size_t)count : n - done;
             if (is_u8) {

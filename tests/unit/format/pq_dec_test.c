@@ -73,6 +73,27 @@ static void rle_rejects_truncated_input(void **state)
     assert_int_equal(pq_rle_decode_u32(endless, 3, 1, out, 5, &err), ERR_CORRUPT);
 }
 
+/* An RLE run's value is stored in whole bytes; bits above the bit width make it a value the
+ * width cannot hold (a boolean of 255, a level of 2), which is corrupt, not data. */
+static void rle_rejects_run_value_wider_than_bit_width(void **state)
+{
+    (void)state;
+    Err err;
+    uint8_t out8[4];
+    const uint8_t bool_run[] = {4 << 1, 0xff}; /* 4 repeats of 0xff at bit width 1 */
+    assert_int_equal(pq_rle_decode_u8(bool_run, sizeof bool_run, 1, out8, 4, &err), ERR_CORRUPT);
+    assert_non_null(strstr(err.msg, "bit width"));
+    const uint8_t ok_run[] = {4 << 1, 0x01};
+    assert_ok(pq_rle_decode_u8(ok_run, sizeof ok_run, 1, out8, 4, &err), &err);
+    assert_int_equal(out8[3], 1);
+    uint32_t out32[2];
+    const uint8_t wide_run[] = {2 << 1, 0x00, 0x02}; /* 512 at bit width 9 */
+    assert_int_equal(pq_rle_decode_u32(wide_run, sizeof wide_run, 9, out32, 2, &err), ERR_CORRUPT);
+    const uint8_t fits_run[] = {2 << 1, 0xff, 0x01}; /* 511 at bit width 9 */
+    assert_ok(pq_rle_decode_u32(fits_run, sizeof fits_run, 9, out32, 2, &err), &err);
+    assert_int_equal(out32[1], 511);
+}
+
 static void dict_indices_read_width_byte_and_report_max(void **state)
 {
     (void)state;
@@ -219,6 +240,7 @@ int main(void)
             cmocka_unit_test(rle_decodes_spec_bit_packed_example),
             cmocka_unit_test(rle_decodes_runs_and_every_bit_width),
             cmocka_unit_test(rle_rejects_truncated_input),
+            cmocka_unit_test(rle_rejects_run_value_wider_than_bit_width),
             cmocka_unit_test(dict_indices_read_width_byte_and_report_max),
             cmocka_unit_test(plain_decodes_and_bounds_every_type),
             cmocka_unit_test(delta_decodes_spec_examples),
