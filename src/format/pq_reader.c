@@ -489,21 +489,6 @@ static StatKind stat_kind(const PqColumnInfo *info, const PqLeafPlan *plan)
     return STAT_NONE;
 }
 
-static int64_t be_to_i64(const uint8_t *p, uint32_t len)
-{
-    uint64_t v = len && (p[0] & 0x80) ? UINT64_MAX : 0;
-    for (uint32_t i = 0; i < len; i++) {
-        v = (v << 8) | p[i];
-    }
-    return (int64_t)v;
-}
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && a < 0) ? q - 1 : q;
-}
-
 /* Decode one PLAIN statistics value into the column's comparison representation. */
 static bool stat_decode(const PqLeafPlan *plan, StatKind kind, PqBytes raw, StatVal *out)
 {
@@ -514,7 +499,7 @@ static bool stat_decode(const PqLeafPlan *plan, StatKind kind, PqBytes raw, Stat
     if (plan->conv == PQ_CONV_BYTES_I64) {
         if (raw.len == 0 || raw.len > 8)
             return false;
-        out->i64 = be_to_i64(raw.ptr, raw.len);
+        out->i64 = pq_be_to_i64(raw.ptr, raw.len);
         return true;
     }
     switch (plan->phys) {
@@ -536,7 +521,7 @@ static bool stat_decode(const PqLeafPlan *plan, StatKind kind, PqBytes raw, Stat
         if (plan->conv == PQ_CONV_MILLIS)
             out->i64 = (int64_t)((uint64_t)out->i64 * 1000u);
         else if (plan->conv == PQ_CONV_NANOS)
-            out->i64 = floor_div(out->i64, 1000);
+            out->i64 = pq_nanos_to_micros(out->i64);
         return true;
     case PQ_FLOAT: {
         if (raw.len != 4)

@@ -37,6 +37,24 @@ typedef struct PqLeafPlan {
     bool is_unsigned; /* UINT32/UINT64: statistics compare unsigned */
 } PqLeafPlan;
 
+/* Big-endian two's complement bytes (DECIMAL on BYTE_ARRAY/FIXED_LEN_BYTE_ARRAY) to int64,
+ * sign-extended from the first byte; longer inputs keep their low 8 bytes. */
+TN_INLINE int64_t pq_be_to_i64(const uint8_t *p, uint32_t len)
+{
+    uint64_t v = len && (p[0] & 0x80) ? UINT64_MAX : 0;
+    for (uint32_t i = 0; i < len; i++) {
+        v = (v << 8) | p[i];
+    }
+    return (int64_t)v;
+}
+
+/* Nanoseconds to microseconds, rounding toward negative infinity (PQ_CONV_NANOS). */
+TN_INLINE int64_t pq_nanos_to_micros(int64_t ns)
+{
+    int64_t q = ns / 1000;
+    return (ns % 1000 != 0 && ns < 0) ? q - 1 : q;
+}
+
 struct PqReader {
     Mem *mem;
     Arena arena;         /* footer, schema, column infos */

@@ -119,16 +119,6 @@ static ErrCode scratch(ColRead *c, void **buf, size_t *cap, size_t need, Err *er
     return ERR_OK;
 }
 
-static int64_t be_to_i64(const char *p, uint32_t len)
-{
-    const uint8_t *b = (const uint8_t *)p;
-    uint64_t v = len && (b[0] & 0x80) ? UINT64_MAX : 0;
-    for (uint32_t i = 0; i < len; i++) {
-        v = (v << 8) | b[i];
-    }
-    return (int64_t)v;
-}
-
 /* In-place conversion of n dense decoded fixed-width values (see PqConv). */
 static void convert_fixed(PqConv conv, uint8_t *dst, size_t n)
 {
@@ -175,8 +165,7 @@ static void convert_fixed(PqConv conv, uint8_t *dst, size_t n)
         return;
     case PQ_CONV_NANOS:
         for (size_t i = 0; i < n; i++) {
-            int64_t q = v64[i] / 1000;
-            v64[i] = (v64[i] % 1000 != 0 && v64[i] < 0) ? q - 1 : q;
+            v64[i] = pq_nanos_to_micros(v64[i]);
         }
         return;
     }
@@ -250,7 +239,7 @@ static ErrCode decode_bytes(ColRead *c, PqEncoding enc, const uint8_t *data, siz
     if (rc == ERR_OK && plan->conv == PQ_CONV_BYTES_I64) {
         int64_t *out = (int64_t *)(void *)dst;
         for (size_t i = 0; i < n; i++) {
-            out[i] = be_to_i64(strs[i].ptr, strs[i].len);
+            out[i] = pq_be_to_i64((const uint8_t *)strs[i].ptr, strs[i].len);
         }
     }
     return rc;
