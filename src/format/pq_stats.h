@@ -4,10 +4,10 @@
  * Orders (parquet-format LogicalTypes.md / "Sort order"): INT32/INT64 signed (ints, dates,
  * timestamps, decimals stored as ints); BOOLEAN false < true; FLOAT/DOUBLE numeric with NaN
  * never chosen as a bound (counted in nan_count instead); byte arrays and fixed-length byte
- * arrays unsigned byte-wise (strings, binary, uuid, fixed, wide decimals — tarn writes
- * those with TYPE_ORDER which for DECIMAL FLBA is signed; see pq_writer.c, which does not
- * write deprecated min/max for them and handles decimal FLBA by the signed comparison
- * pq_stats_update_bytes_signed).
+ * arrays unsigned byte-wise (strings, binary, uuid, fixed); DECIMAL on FIXED_LEN_BYTE_ARRAY
+ * signed, as big-endian two's complement of the column width (PQ_STATS_BYTES_SIGNED). The
+ * writer records TYPE_ORDER for every column and writes the deprecated signed min/max only
+ * for the non-byte kinds.
  *
  * Float zeros follow the spec: a min of +/-0.0 is written as -0.0, a max as +0.0.
  * Byte bounds are borrowed pointers into the values given to the update calls; copy them

@@ -23,13 +23,8 @@
 #include "format/pq_writer.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "format/pq_meta_enc.h"
 #include "format/pq_writer_int.h"
 
 /* Rows appended per step, so the byte limit of a row group is checked often enough. */

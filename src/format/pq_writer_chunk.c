@@ -194,6 +194,23 @@ static ErrCode emit_dict_page(const PqWriter *w, PqWCol *col, Err *err)
     return emit_page(w, col, &hdr, 0, err);
 }
 
+/* 0/1 bytes (definition levels, booleans) as RLE hybrid of bit width 1, after a u32 LE byte
+ * length when `has_length` (v1 levels and RLE booleans; v2 levels have none). */
+static ErrCode rle_bits(StrBuf *out, const uint8_t *bits, size_t n, bool has_length, Err *err)
+{
+    size_t at = out->len;
+    if (has_length) {
+        ErrCode rc = strbuf_append(out, "\0\0\0\0", 4, err);
+        if (rc != ERR_OK)
+            return rc;
+    }
+    ErrCode rc = pq_enc_rle_u8(out, bits, n, 1, err);
+    if (rc == ERR_OK && has_length) {
+        store_u32le(out->data + at, (uint32_t)(out->len - at - 4));
+    }
+    return rc;
+}
+
 /* Values v0..v1 in `enc` appended to e->body. */
 static ErrCode encode_values(PqWCol *col, PqEncoding enc, int64_t v0, int64_t v1, Err *err)
 {
@@ -215,17 +232,8 @@ static ErrCode encode_values(PqWCol *col, PqEncoding enc, int64_t v0, int64_t v1
         return pq_enc_delta_i64(&e->body, (const int64_t *)(const void *)fixed, n, err);
     case PQ_ENC_BYTE_STREAM_SPLIT:
         return pq_enc_bss(&e->body, fixed, n, col->width, err);
-    case PQ_ENC_RLE: {
-        size_t at = e->body.len;
-        ErrCode rc = strbuf_append(&e->body, "\0\0\0\0", 4, err);
-        if (rc != ERR_OK)
-            return rc;
-        rc = pq_enc_rle_u8(&e->body, (const uint8_t *)fixed, n, 1, err);
-        if (rc == ERR_OK) {
-            store_u32le(e->body.data + at, (uint32_t)(e->body.len - at - 4));
-        }
-        return rc;
-    }
+    case PQ_ENC_RLE:
+        return rle_bits(&e->body, (const uint8_t *)fixed, n, true, err);
     case PQ_ENC_PLAIN:
     case PQ_ENC_PLAIN_DICTIONARY:
     case PQ_ENC_BIT_PACKED:
@@ -256,19 +264,10 @@ static ErrCode emit_data_page(const PqWriter *w, PqWCol *col, PqEncoding enc, in
     size_t levels_len = 0;
     ErrCode rc;
     if (col->spec.is_nullable) {
-        size_t at = e->body.len;
-        if (!is_v2) {
-            rc = strbuf_append(&e->body, "\0\0\0\0", 4, err);
-            if (rc != ERR_OK)
-                return rc;
-        }
-        rc = pq_enc_rle_u8(&e->body, (const uint8_t *)col->buf.defs.data + r0, (size_t)(r1 - r0), 1,
-                           err);
+        rc = rle_bits(&e->body, (const uint8_t *)col->buf.defs.data + r0, (size_t)(r1 - r0), !is_v2,
+                      err);
         if (rc != ERR_OK)
             return rc;
-        if (!is_v2) {
-            store_u32le(e->body.data + at, (uint32_t)(e->body.len - at - 4));
-        }
         levels_len = e->body.len;
     }
     rc = encode_values(col, enc, v0, v1, err);
