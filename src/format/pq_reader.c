@@ -75,6 +75,7 @@ static const char *map_int32(const PqSchemaElement *e, ColTypeInfo *t, PqLeafPla
         bits = widths[(ct - PQ_CT_UINT_8) % 4];
         is_signed = ct >= PQ_CT_INT_8;
     }
+    plan->is_unsigned = !is_signed;
     if (bits == 8)
         plan->conv = is_signed ? PQ_CONV_I8 : PQ_CONV_U8;
     else if (bits == 16)
@@ -518,8 +519,8 @@ static bool stat_decode(const PqLeafPlan *plan, StatKind kind, PqBytes raw, Stat
         if (raw.len != 8)
             return false;
         out->i64 = (int64_t)load_u64le(raw.ptr);
-        if (plan->conv == PQ_CONV_MILLIS)
-            out->i64 = (int64_t)((uint64_t)out->i64 * 1000u);
+        if (plan->conv == PQ_CONV_MILLIS && __builtin_mul_overflow(out->i64, 1000, &out->i64))
+            return false; /* out of range: no pruning on this bound */
         else if (plan->conv == PQ_CONV_NANOS)
             out->i64 = pq_nanos_to_micros(out->i64);
         return true;
@@ -586,7 +587,11 @@ static bool pred_may_match(const PqReader *r, const PqRowGroup *g, const PqPredi
     if (st->has_min_value && st->has_max_value) {
         raw_min = st->min_value;
         raw_max = st->max_value;
-    } else if (st->has_min && st->has_max && kind != STAT_BYTES && !plan->is_unsigned) {
+    } else if (st->has_min && st->has_max && !plan->is_unsigned &&
+               (plan->phys == PQ_INT32 || plan->phys == PQ_INT64 || plan->phys == PQ_FLOAT ||
+                plan->phys == PQ_DOUBLE)) {
+        /* The deprecated fields were written in signed order: only trusted for signed
+         * numeric physical types (not for decimals or anything stored as bytes). */
         raw_min = st->min;
         raw_max = st->max;
     } else {

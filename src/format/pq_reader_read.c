@@ -119,35 +119,37 @@ static ErrCode scratch(ColRead *c, void **buf, size_t *cap, size_t need, Err *er
     return ERR_OK;
 }
 
-/* In-place conversion of n dense decoded fixed-width values (see PqConv). */
-static void convert_fixed(PqConv conv, uint8_t *dst, size_t n)
+/* In-place conversion of n dense decoded fixed-width values (see PqConv). Errors:
+ * ERR_INVALID for a millisecond timestamp outside the microsecond range (about ±292,000
+ * years), as DuckDB refuses it too, rather than wrapping around. */
+static ErrCode convert_fixed(PqConv conv, uint8_t *dst, size_t n, Err *err)
 {
     int32_t *v32 = (int32_t *)(void *)dst;
     int64_t *v64 = (int64_t *)(void *)dst;
     switch (conv) {
     case PQ_CONV_NONE:
     case PQ_CONV_BYTES_I64:
-        return;
+        return ERR_OK;
     case PQ_CONV_I8:
         for (size_t i = 0; i < n; i++) {
             v32[i] = (int8_t)v32[i];
         }
-        return;
+        return ERR_OK;
     case PQ_CONV_I16:
         for (size_t i = 0; i < n; i++) {
             v32[i] = (int16_t)v32[i];
         }
-        return;
+        return ERR_OK;
     case PQ_CONV_U8:
         for (size_t i = 0; i < n; i++) {
             v32[i] &= 0xff;
         }
-        return;
+        return ERR_OK;
     case PQ_CONV_U16:
         for (size_t i = 0; i < n; i++) {
             v32[i] &= 0xffff;
         }
-        return;
+        return ERR_OK;
     case PQ_CONV_I32_TO_I64:
     case PQ_CONV_U32_TO_I64:
         /* Backwards: slot i (8 bytes at 8i) only overlaps 4-byte inputs 2i and 2i+1 >= i. */
@@ -157,18 +159,23 @@ static void convert_fixed(PqConv conv, uint8_t *dst, size_t n)
             int64_t wide = conv == PQ_CONV_I32_TO_I64 ? (int64_t)(int32_t)raw : (int64_t)raw;
             memcpy(dst + i * 8, &wide, 8);
         }
-        return;
+        return ERR_OK;
     case PQ_CONV_MILLIS:
         for (size_t i = 0; i < n; i++) {
-            v64[i] = (int64_t)((uint64_t)v64[i] * 1000u);
+            int64_t millis = v64[i];
+            if (__builtin_mul_overflow(millis, 1000, &v64[i]))
+                return err_set(err, ERR_INVALID,
+                               "timestamp of %lld milliseconds is out of the microsecond range",
+                               (long long)millis);
         }
-        return;
+        return ERR_OK;
     case PQ_CONV_NANOS:
         for (size_t i = 0; i < n; i++) {
             v64[i] = pq_nanos_to_micros(v64[i]);
         }
-        return;
+        return ERR_OK;
     }
+    return ERR_OK;
 }
 
 static ErrCode decode_fixed(ColRead *c, PqEncoding enc, const uint8_t *data, size_t len, size_t n,
@@ -190,7 +197,7 @@ static ErrCode decode_fixed(ColRead *c, PqEncoding enc, const uint8_t *data, siz
         return err_set(err, ERR_UNSUPPORTED, "encoding %s is not supported for %s columns",
                        encoding_name(enc), phys_name(phys));
     if (rc == ERR_OK)
-        convert_fixed(c->plan->conv, dst, n);
+        rc = convert_fixed(c->plan->conv, dst, n, err);
     return rc;
 }
 

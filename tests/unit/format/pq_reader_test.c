@@ -426,6 +426,178 @@ static void pq_reader_prunes_row_groups_by_statistics(void **state)
     pq_reader_close(r);
 }
 
+static void field_bin(Buf *b, int *last, int id, const uint8_t *bytes, size_t len)
+{
+    field(b, last, id, 8);
+    put_varint(b, len);
+    put(b, bytes, len);
+}
+
+/* Regression: the deprecated Statistics.min/max were trusted for a decimal stored as
+ * FIXED_LEN_BYTE_ARRAY. Old writers computed them by signed byte comparison, which is not
+ * numeric order for big-endian two's complement, so a row group was pruned wrongly. Here
+ * the deprecated pair claims min = 1, max = -1 for rows holding -1 and 1 (dec(9,2)); the
+ * reader must not use it and must keep the group for "= 0.01". */
+static void pq_reader_ignores_deprecated_stats_of_byte_decimals(void **state)
+{
+    (void)state;
+    Buf f = {.len = 0};
+    put(&f, "PAR1", 4);
+    put_byte(&f, 0); /* one byte the chunk may claim */
+    Buf m = {.len = 0};
+    int last = 0;
+    field_i(&m, &last, 1, 1);
+    field(&m, &last, 2, 9);
+    put_byte(&m, 0x2c); /* two SchemaElements */
+    int s = 0;
+    field_str(&m, &s, 4, "schema");
+    field_i(&m, &s, 5, 1);
+    put_byte(&m, 0);
+    s = 0;
+    field_i(&m, &s, 1, PQ_FIXED_LEN_BYTE_ARRAY);
+    field_i(&m, &s, 2, 4);
+    field_i(&m, &s, 3, PQ_REQUIRED);
+    field_str(&m, &s, 4, "d");
+    field_i(&m, &s, 6, PQ_CT_DECIMAL);
+    field_i(&m, &s, 7, 2);
+    field_i(&m, &s, 8, 9);
+    put_byte(&m, 0);
+    field_i(&m, &last, 3, 2);
+    field(&m, &last, 4, 9);
+    put_byte(&m, 0x1c);
+    int rg = 0;
+    field(&m, &rg, 1, 9);
+    put_byte(&m, 0x1c);
+    int cc = 0;
+    field_i(&m, &cc, 2, 4);
+    field(&m, &cc, 3, 12);
+    int cm = 0;
+    field_i(&m, &cm, 1, PQ_FIXED_LEN_BYTE_ARRAY);
+    field(&m, &cm, 2, 9);
+    put_byte(&m, 0x15);
+    put_byte(&m, 0);
+    field(&m, &cm, 3, 9);
+    put_byte(&m, 0x18);
+    put_varint(&m, 1);
+    put(&m, "d", 1);
+    field_i(&m, &cm, 4, 0);
+    field_i(&m, &cm, 5, 2);
+    field_i(&m, &cm, 6, 1);
+    field_i(&m, &cm, 7, 1);
+    field_i(&m, &cm, 9, 4);
+    field(&m, &cm, 12, 12);
+    int st = 0;
+    const uint8_t minus_one[4] = {0xff, 0xff, 0xff, 0xff};
+    const uint8_t one[4] = {0, 0, 0, 1};
+    field_bin(&m, &st, 1, minus_one, 4); /* deprecated max */
+    field_bin(&m, &st, 2, one, 4);       /* deprecated min */
+    field_i(&m, &st, 3, 0);
+    put_byte(&m, 0); /* Statistics */
+    put_byte(&m, 0); /* ColumnMetaData */
+    put_byte(&m, 0); /* ColumnChunk */
+    field_i(&m, &rg, 2, 8);
+    field_i(&m, &rg, 3, 2);
+    put_byte(&m, 0); /* RowGroup */
+    put_byte(&m, 0); /* FileMetaData */
+    put(&f, m.data, m.len);
+    uint8_t len_le[4];
+    store_u32le(len_le, (uint32_t)m.len);
+    put(&f, len_le, 4);
+    put(&f, "PAR1", 4);
+    Err err;
+    PqReader *r;
+    assert_ok(pq_reader_open_buffer(NULL, f.data, f.len, "decimal.parquet", &r, &err), &err);
+    assert_int_equal(pq_reader_column(r, 0)->type.id, COL_DECIMAL);
+    PqPredicate eq = {.col = 0, .cmp = PQ_CMP_EQ, .i64 = 1};
+    assert_true(pq_reader_row_group_may_match(r, 0, &eq, 1));
+    pq_reader_close(r);
+}
+
+/* Regression: INT64 TIMESTAMP_MILLIS values were multiplied by 1000 with wrap-around, so a
+ * value past the microsecond range came back as a wrong, in-range instant. It is now an
+ * error naming the value, as DuckDB refuses it too. */
+static void pq_reader_rejects_millis_past_the_micros_range(void **state)
+{
+    (void)state;
+    const int64_t millis = INT64_MAX / 1000 + 1;
+    Buf page = {.len = 0};
+    int last = 0;
+    field_i(&page, &last, 1, 0);
+    field_i(&page, &last, 2, 8);
+    field_i(&page, &last, 3, 8);
+    field(&page, &last, 5, 12);
+    int inner = 0;
+    field_i(&page, &inner, 1, 1);
+    field_i(&page, &inner, 2, 0);
+    field_i(&page, &inner, 3, 3);
+    field_i(&page, &inner, 4, 3);
+    put_byte(&page, 0);
+    put_byte(&page, 0);
+    uint8_t value[8];
+    store_u64le(value, (uint64_t)millis);
+    put(&page, value, 8);
+    Buf f = {.len = 0};
+    put(&f, "PAR1", 4);
+    put(&f, page.data, page.len);
+    Buf m = {.len = 0};
+    last = 0;
+    field_i(&m, &last, 1, 1);
+    field(&m, &last, 2, 9);
+    put_byte(&m, 0x2c);
+    int s = 0;
+    field_str(&m, &s, 4, "schema");
+    field_i(&m, &s, 5, 1);
+    put_byte(&m, 0);
+    s = 0;
+    field_i(&m, &s, 1, PQ_INT64);
+    field_i(&m, &s, 3, PQ_REQUIRED);
+    field_str(&m, &s, 4, "t");
+    field_i(&m, &s, 6, PQ_CT_TIMESTAMP_MILLIS);
+    put_byte(&m, 0);
+    field_i(&m, &last, 3, 1);
+    field(&m, &last, 4, 9);
+    put_byte(&m, 0x1c);
+    int rg = 0;
+    field(&m, &rg, 1, 9);
+    put_byte(&m, 0x1c);
+    int cc = 0;
+    field_i(&m, &cc, 2, 4);
+    field(&m, &cc, 3, 12);
+    int cm = 0;
+    field_i(&m, &cm, 1, PQ_INT64);
+    field(&m, &cm, 2, 9);
+    put_byte(&m, 0x15);
+    put_byte(&m, 0);
+    field(&m, &cm, 3, 9);
+    put_byte(&m, 0x18);
+    put_varint(&m, 1);
+    put(&m, "t", 1);
+    field_i(&m, &cm, 4, 0);
+    field_i(&m, &cm, 5, 1);
+    field_i(&m, &cm, 6, (int64_t)page.len);
+    field_i(&m, &cm, 7, (int64_t)page.len);
+    field_i(&m, &cm, 9, 4);
+    put_byte(&m, 0); /* ColumnMetaData */
+    put_byte(&m, 0); /* ColumnChunk */
+    field_i(&m, &rg, 2, 8);
+    field_i(&m, &rg, 3, 1);
+    put_byte(&m, 0); /* RowGroup */
+    put_byte(&m, 0); /* FileMetaData */
+    put(&f, m.data, m.len);
+    uint8_t len_le[4];
+    store_u32le(len_le, (uint32_t)m.len);
+    put(&f, len_le, 4);
+    put(&f, "PAR1", 4);
+    Err err;
+    Arena arena;
+    arena_init(&arena, NULL, 0);
+    ColVec vec;
+    assert_int_equal(open_and_read(f.data, f.len, &vec, &arena, &err), ERR_INVALID);
+    assert_non_null(strstr(err.msg, "timestamp of 9223372036854776 milliseconds is out of"));
+    assert_non_null(strstr(err.msg, "column \"t\""));
+    arena_fini(&arena);
+}
+
 static void pq_meta_skips_unknown_fields_and_logical_types(void **state)
 {
     (void)state;
@@ -613,6 +785,8 @@ int main(void)
             cmocka_unit_test(pq_reader_reads_duckdb_fixture_and_refuses_nested),
             cmocka_unit_test(pq_reader_rejects_corrupt_page_header),
             cmocka_unit_test(pq_reader_prunes_row_groups_by_statistics),
+            cmocka_unit_test(pq_reader_ignores_deprecated_stats_of_byte_decimals),
+            cmocka_unit_test(pq_reader_rejects_millis_past_the_micros_range),
             cmocka_unit_test(pq_reader_fails_cleanly_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
