@@ -81,8 +81,14 @@ TN_MUST_CHECK ErrCode pq_delta_decode_i32(const uint8_t *data, size_t len, int32
 TN_MUST_CHECK ErrCode pq_delta_length_decode(Arena *arena, const uint8_t *data, size_t len,
                                              ColStr *out, size_t n, Err *err);
 
-/* DELTA_BYTE_ARRAY: values are rebuilt (prefix of the previous value + suffix) into bytes
- * allocated in `arena`; ColStr point there (arena-owned). */
+/* Most bytes one DELTA_BYTE_ARRAY page may expand to by copying shared prefixes: a
+ * hostile page of tiny values each reusing a long prefix could otherwise ask for gigabytes. */
+#define PQ_DELTA_BYTE_ARRAY_MAX_BYTES ((size_t)1 << 30)
+
+/* DELTA_BYTE_ARRAY: a value is the first prefix-length bytes of the previous value plus its
+ * suffix. Values that need both are rebuilt into bytes allocated in `arena`; the others
+ * point at the suffix in `data` or at the previous value's bytes (borrowed like `data`).
+ * Errors: ERR_CORRUPT (bad lengths, or expansion past PQ_DELTA_BYTE_ARRAY_MAX_BYTES). */
 TN_MUST_CHECK ErrCode pq_delta_byte_array_decode(Arena *arena, const uint8_t *data, size_t len,
                                                  ColStr *out, size_t n, Err *err);
 

@@ -220,29 +220,39 @@ ErrCode pq_delta_byte_array_decode(Arena *arena, const uint8_t *data, size_t len
         err_prefix(err, "delta byte array suffixes at offset %zu", pos);
         return rc;
     }
-    /* Total output size: bounded because each prefix is at most the previous length. */
-    const char *prev = NULL;
+    /* Each value is prefix bytes of the previous value + its suffix. A value that only
+     * borrows (empty suffix) or only adds (prefix 0) needs no copy: it points at the bytes
+     * it equals. Copies are what can amplify a small page (long shared prefixes), so their
+     * total is capped per page. */
+    const char *prev = "";
     uint32_t prev_len = 0;
+    size_t copied = 0;
     for (size_t i = 0; i < n; i++) {
         if (prefix[i] < 0 || (uint32_t)prefix[i] > prev_len)
             return err_set(err, ERR_CORRUPT,
                            "delta byte array value %zu has prefix length %d but the previous "
                            "value has %u bytes",
                            i, prefix[i], prev_len);
-        size_t total = (size_t)prefix[i] + out[i].len;
-        if (total > UINT32_MAX)
-            return err_set(err, ERR_CORRUPT, "delta byte array value %zu is too long", i);
-        char *buf = arena_alloc(arena, total ? total : 1);
-        if (!buf)
-            return arena_error(arena, err);
-        if (prefix[i])
+        if (out[i].len == 0) {
+            out[i].ptr = prev; /* the first prefix[i] bytes of the previous value */
+            out[i].len = (uint32_t)prefix[i];
+        } else if (prefix[i] > 0) {
+            size_t total = (size_t)prefix[i] + out[i].len;
+            copied += total;
+            if (total > UINT32_MAX || copied > PQ_DELTA_BYTE_ARRAY_MAX_BYTES)
+                return err_set(err, ERR_CORRUPT,
+                               "delta byte array values expand past %zu bytes at value %zu",
+                               (size_t)PQ_DELTA_BYTE_ARRAY_MAX_BYTES, i);
+            char *buf = arena_alloc(arena, total);
+            if (!buf)
+                return arena_error(arena, err);
             memcpy(buf, prev, (size_t)prefix[i]);
-        if (out[i].len)
             memcpy(buf + prefix[i], out[i].ptr, out[i].len);
-        out[i].ptr = buf;
-        out[i].len = (uint32_t)total;
-        prev = buf;
-        prev_len = (uint32_t)total;
+            out[i].ptr = buf;
+            out[i].len = (uint32_t)total;
+        }
+        prev = out[i].ptr;
+        prev_len = out[i].len;
     }
     return ERR_OK;
 }

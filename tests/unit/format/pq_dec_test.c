@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "format/pq_dec.h"
+#include "format/pq_enc.h"
 #include "test_util.h"
 
 static void rle_decodes_spec_bit_packed_example(void **state)
@@ -212,6 +213,49 @@ static void delta_strings_decode_and_check_lengths(void **state)
     arena_fini(&arena);
 }
 
+/* A DELTA_BYTE_ARRAY stream built with the writer's delta encoder. */
+static void build_dba(StrBuf *out, const int32_t *prefix, const char *const *suffix, size_t n)
+{
+    Err err;
+    int32_t lens[16];
+    assert_ok(pq_enc_delta_i32(out, prefix, n, &err), &err);
+    for (size_t i = 0; i < n; i++) {
+        lens[i] = (int32_t)strlen(suffix[i]);
+    }
+    assert_ok(pq_enc_delta_i32(out, lens, n, &err), &err);
+    for (size_t i = 0; i < n; i++) {
+        assert_ok(strbuf_append_str(out, suffix[i], &err), &err);
+    }
+}
+
+/* Values that only borrow a prefix or only carry a suffix are not copied (no expansion
+ * from repeated values); values that need both are rebuilt. */
+static void delta_byte_array_copies_only_what_it_must(void **state)
+{
+    (void)state;
+    Err err;
+    Arena arena;
+    arena_init(&arena, NULL, 0);
+    StrBuf buf;
+    strbuf_init(&buf, NULL);
+    const int32_t prefix[5] = {0, 6, 6, 3, 0};
+    const char *const suffix[5] = {"/api/v1", "", "2", "", "x"};
+    build_dba(&buf, prefix, suffix, 5);
+    ColStr s[5];
+    assert_ok(pq_delta_byte_array_decode(&arena, (const uint8_t *)buf.data, buf.len, s, 5, &err),
+              &err);
+    const char *const want[5] = {"/api/v1", "/api/v", "/api/v2", "/ap", "x"};
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(s[i].len, strlen(want[i]));
+        assert_memory_equal(s[i].ptr, want[i], s[i].len);
+    }
+    assert_ptr_equal(s[1].ptr, s[0].ptr); /* borrowed, not copied */
+    assert_ptr_equal(s[3].ptr, s[2].ptr);
+    assert_true(s[0].ptr >= buf.data && s[0].ptr < buf.data + buf.len); /* the suffix itself */
+    strbuf_fini(&buf);
+    arena_fini(&arena);
+}
+
 static void bss_decodes_and_checks_size(void **state)
 {
     (void)state;
@@ -245,6 +289,7 @@ int main(void)
             cmocka_unit_test(plain_decodes_and_bounds_every_type),
             cmocka_unit_test(delta_decodes_spec_examples),
             cmocka_unit_test(delta_strings_decode_and_check_lengths),
+            cmocka_unit_test(delta_byte_array_copies_only_what_it_must),
             cmocka_unit_test(bss_decodes_and_checks_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
