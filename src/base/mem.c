@@ -1,8 +1,14 @@
 /* mem.c — system allocation and budget accounting (see mem.h).
  *
- * Block layout: [16-byte header: size_t size, 8 bytes padding][user bytes...]. The header
+ * Block layout: [16-byte header: size_t size, u64 source][user bytes...]. The header
  * keeps user pointers 16-byte aligned (glibc malloc returns 16-aligned blocks) and lets
- * mem_free and mem_realloc know how many bytes to uncharge.
+ * mem_free and mem_realloc know how many bytes to uncharge and how to give the block back.
+ *
+ * Sources: blocks under MEM_HUGE_BYTES come from malloc. Larger ones (decoded column
+ * chunks, decompressed pages, hash tables) are mapped directly and marked MADV_HUGEPAGE:
+ * first touch then faults in 2 MiB at a time instead of 4 KiB, which on the Parquet
+ * read bench removed most of the ~25% of time spent in page faults. Mapped memory is
+ * already zero, so mem_calloc skips its memset there.
  *
  * Charging walks the parent chain with atomic adds; if any ancestor would go over its
  * limit, the charges already made are undone and the allocation fails. Between the add and
@@ -14,8 +20,65 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-#define HEADER_BYTES 16
+#define HEADER_BYTES   16
+#define MEM_HUGE_BYTES ((size_t)2 << 20) /* the x86-64 huge page; also the mapping unit */
+#define SOURCE_MALLOC  0
+#define SOURCE_MAPPED  0x6d6170706564ULL /* "mapped": a check that the header is ours */
+
+/* Bytes mapped for a block of `total` bytes (header included). */
+static size_t mapped_bytes(size_t total)
+{
+    return TN_ALIGN_UP(total, MEM_HUGE_BYTES);
+}
+
+/* A block of `total` bytes with its header filled in; *is_zeroed tells whether the memory
+ * is known to be zero. NULL when the system has none. */
+static unsigned char *block_get(size_t size, size_t total, bool *is_zeroed)
+{
+    uint64_t source = SOURCE_MALLOC;
+    unsigned char *block;
+    *is_zeroed = false;
+    if (total >= MEM_HUGE_BYTES) {
+        void *p = mmap(NULL, mapped_bytes(total), PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED)
+            return NULL;
+        /* advice only: without transparent huge pages the block still works */
+        (void)madvise(p, mapped_bytes(total), MADV_HUGEPAGE);
+        block = p;
+        source = SOURCE_MAPPED;
+        *is_zeroed = true;
+    } else {
+        block = malloc(total);
+        if (!block)
+            return NULL;
+    }
+    memcpy(block, &size, sizeof size);
+    memcpy(block + sizeof size, &source, sizeof source);
+    return block;
+}
+
+static void block_put(unsigned char *block)
+{
+    size_t size;
+    uint64_t source;
+    memcpy(&size, block, sizeof size);
+    memcpy(&source, block + sizeof size, sizeof source);
+    if (source == SOURCE_MAPPED) {
+        munmap(block, mapped_bytes(size + HEADER_BYTES));
+    } else {
+        free(block);
+    }
+}
+
+static bool block_is_mapped(const unsigned char *block)
+{
+    uint64_t source;
+    memcpy(&source, block + sizeof(size_t), sizeof source);
+    return source == SOURCE_MAPPED;
+}
 
 void mem_init(Mem *mem, Mem *parent, const char *name, size_t limit_bytes)
 {
@@ -86,7 +149,8 @@ static bool charge(Mem *mem, size_t size, Err *err)
     return true;
 }
 
-void *mem_alloc(Mem *mem, size_t size, Err *err)
+/* mem_alloc that also says whether the bytes are known to be zero. */
+static void *alloc_block(Mem *mem, size_t size, bool *is_zeroed, Err *err)
 {
     size_t total;
     if (size > MEM_MAX_ALLOC_BYTES || !size_add(size, HEADER_BYTES, &total)) {
@@ -96,7 +160,7 @@ void *mem_alloc(Mem *mem, size_t size, Err *err)
     }
     if (mem && !charge(mem, size, err))
         return NULL;
-    unsigned char *block = malloc(total);
+    unsigned char *block = block_get(size, total, is_zeroed);
     if (!block) {
         if (mem)
             uncharge(mem, NULL, size);
@@ -104,8 +168,13 @@ void *mem_alloc(Mem *mem, size_t size, Err *err)
             err_set(err, ERR_NOMEM, "out of memory allocating %zu bytes", size);
         return NULL;
     }
-    memcpy(block, &size, sizeof size);
     return block + HEADER_BYTES;
+}
+
+void *mem_alloc(Mem *mem, size_t size, Err *err)
+{
+    bool is_zeroed;
+    return alloc_block(mem, size, &is_zeroed, err);
 }
 
 void *mem_calloc(Mem *mem, size_t n, size_t size, Err *err)
@@ -116,8 +185,9 @@ void *mem_calloc(Mem *mem, size_t n, size_t size, Err *err)
             err_set(err, ERR_NOMEM, "allocation of %zu x %zu bytes overflows", n, size);
         return NULL;
     }
-    void *p = mem_alloc(mem, bytes, err);
-    if (p)
+    bool is_zeroed;
+    void *p = alloc_block(mem, bytes, &is_zeroed, err);
+    if (p && !is_zeroed)
         memset(p, 0, bytes);
     return p;
 }
@@ -137,8 +207,21 @@ void *mem_realloc(Mem *mem, void *p, size_t size, Err *err)
     }
     if (mem && size > old_size && !charge(mem, size - old_size, err))
         return NULL;
-    unsigned char *grown = realloc(block, total);
-    if (!grown) {
+    unsigned char *moved;
+    if (!block_is_mapped(block) && total < MEM_HUGE_BYTES) {
+        moved = realloc(block, total);
+        if (moved)
+            memcpy(moved, &size, sizeof size);
+    } else {
+        /* to, from or between mappings: a new block and a copy */
+        bool is_zeroed;
+        moved = block_get(size, total, &is_zeroed);
+        if (moved) {
+            memcpy(moved + HEADER_BYTES, p, TN_MIN(size, old_size));
+            block_put(block);
+        }
+    }
+    if (!moved) {
         if (mem && size > old_size)
             uncharge(mem, NULL, size - old_size);
         if (err)
@@ -147,8 +230,7 @@ void *mem_realloc(Mem *mem, void *p, size_t size, Err *err)
     }
     if (mem && size < old_size)
         uncharge(mem, NULL, old_size - size);
-    memcpy(grown, &size, sizeof size);
-    return grown + HEADER_BYTES;
+    return moved + HEADER_BYTES;
 }
 
 void mem_free(Mem *mem, void *p)
@@ -160,7 +242,7 @@ void mem_free(Mem *mem, void *p)
     memcpy(&size, block, sizeof size);
     if (mem)
         uncharge(mem, NULL, size);
-    free(block);
+    block_put(block);
 }
 
 size_t mem_used(const Mem *mem)

@@ -218,9 +218,48 @@ static void mem_format_bytes_picks_a_unit(void **state)
     assert_string_equal(buf, "1.5 KiB");
 }
 
+/* Blocks of 2 MiB and more are mapped (huge pages) instead of malloc'd: accounting,
+ * zeroing, and realloc across the boundary in both directions must not notice. */
+static void mem_large_blocks_move_between_sources(void **state)
+{
+    (void)state;
+    Mem mem;
+    mem_init(&mem, NULL, "scan", 0);
+    Err err;
+    err_init(&err);
+    const size_t big = (size_t)5 << 20;
+    unsigned char *zeros = mem_calloc(&mem, big, 1, &err);
+    assert_non_null(zeros);
+    assert_int_equal(mem_used(&mem), big);
+    for (size_t i = 0; i < big; i += 4093) {
+        assert_int_equal(zeros[i], 0);
+    }
+    mem_free(&mem, zeros);
+    assert_int_equal(mem_used(&mem), 0);
+    unsigned char *p = mem_alloc(&mem, 1000, &err);
+    assert_non_null(p);
+    memset(p, 7, 1000);
+    p = mem_realloc(&mem, p, big, &err); /* malloc -> mapping */
+    assert_non_null(p);
+    assert_int_equal(p[999], 7);
+    memset(p + big - 10, 9, 10);
+    p = mem_realloc(&mem, p, big * 2, &err); /* mapping -> mapping */
+    assert_non_null(p);
+    assert_int_equal(p[0], 7);
+    assert_int_equal(p[big - 1], 9);
+    assert_int_equal(mem_used(&mem), big * 2);
+    p = mem_realloc(&mem, p, 500, &err); /* mapping -> malloc */
+    assert_non_null(p);
+    assert_int_equal(p[499], 7);
+    assert_int_equal(mem_used(&mem), 500);
+    mem_free(&mem, p);
+    assert_int_equal(mem_used(&mem), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+            cmocka_unit_test(mem_large_blocks_move_between_sources),
             cmocka_unit_test(mem_refuses_allocation_over_the_limit),
             cmocka_unit_test(mem_charges_every_ancestor),
             cmocka_unit_test(mem_tracks_peak),
