@@ -9,8 +9,9 @@
  * ancestor. Operators that can spill take ERR_NOMEM as the signal to spill.
  *
  * Each block carries a 16-byte header with its size, so mem_free needs no size and
- * mem_realloc accounts the difference. A NULL Mem means "untracked" (still counted
- * nowhere, still through this file).
+ * mem_realloc accounts the difference. Blocks of 2 MiB and more are mapped with
+ * transparent huge pages rather than malloc'd (see mem.c); callers cannot tell. A NULL Mem
+ * means "untracked" (still counted nowhere, still through this file).
  *
  * Test hook (SQLite's malloc tests): mem_fail_at(mem, n) makes the n-th allocation charged
  * to `mem` from now on fail once with ERR_NOMEM.
