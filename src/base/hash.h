@@ -10,6 +10,8 @@
 #define TARN_BASE_HASH_H
 
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "base/tn.h"
 
@@ -33,15 +35,15 @@ TN_INLINE uint64_t hash_mix(uint64_t a, uint64_t b)
     return (uint64_t)product ^ (uint64_t)(product >> 64);
 }
 
-TN_INLINE uint64_t hash_bytes(const void *data, size_t len)
+TN_INLINE uint64_t hash_bytes_seeded(const void *data, size_t len, uint64_t seed)
 {
     const uint8_t *p = data;
-    uint64_t h = HASH_SEED_A ^ len;
+    uint64_t h = HASH_SEED_A ^ len ^ seed;
     while (len >= 16) {
         uint64_t a, b;
         memcpy(&a, p, 8);
         memcpy(&b, p + 8, 8);
-        h = hash_mix(a ^ HASH_SEED_B, b ^ h);
+        h = hash_mix(a ^ HASH_SEED_B ^ seed, b ^ h);
         p += 16;
         len -= 16;
     }
@@ -61,7 +63,24 @@ TN_INLINE uint64_t hash_bytes(const void *data, size_t len)
     /* A second multiply spreads the first one's result over all 64 bits: on its own, the
      * fold of (a ^ C) * (b ^ h) leaves the high bits of correlated inputs (an 8-byte key
      * is loaded as both a and b) poorly mixed. */
-    return hash_mix(hash_mix(a ^ HASH_SEED_C, b ^ h) ^ HASH_SEED_A, HASH_SEED_B ^ len);
+    return hash_mix(hash_mix(a ^ HASH_SEED_C ^ seed, b ^ h) ^ HASH_SEED_A, HASH_SEED_B ^ len);
+}
+
+TN_INLINE uint64_t hash_bytes(const void *data, size_t len)
+{
+    return hash_bytes_seeded(data, len, 0);
+}
+
+/* A seed no one outside the process can predict: getrandom(2), or, if the kernel refuses,
+ * the clock mixed with a stack address. */
+TN_INLINE uint64_t hash_seed_random(void)
+{
+    uint64_t seed;
+    if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) == (ssize_t)sizeof seed)
+        return seed;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return hash_u64((uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec << 32 ^ (uint64_t)(uintptr_t)&ts);
 }
 
 #endif

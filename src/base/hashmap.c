@@ -40,6 +40,7 @@ void hashmap_init(HashMap *map, Mem *mem)
     map->cap = 0;
     map->count = 0;
     arena_init(&map->keys, mem, KEY_BLOCK_BYTES);
+    map->seed = hash_seed_random();
 }
 
 void hashmap_fini(HashMap *map)
@@ -76,7 +77,7 @@ bool hashmap_get(const HashMap *map, const void *key, size_t key_len, uint64_t *
 {
     if (map->count == 0)
         return false;
-    size_t idx = find_slot(map, key, key_len, hash_bytes(key, key_len));
+    size_t idx = find_slot(map, key, key_len, hash_bytes_seeded(key, key_len, map->seed));
     if (!map->slots[idx].key)
         return false;
     if (value_out)
@@ -127,7 +128,7 @@ ErrCode hashmap_reserve(HashMap *map, size_t n_entries, Err *err)
 
 ErrCode hashmap_put(HashMap *map, const void *key, size_t key_len, uint64_t value, Err *err)
 {
-    uint64_t hash = hash_bytes(key, key_len);
+    uint64_t hash = hash_bytes_seeded(key, key_len, map->seed);
     if (map->cap) {
         size_t idx = find_slot(map, key, key_len, hash);
         if (map->slots[idx].key) {
@@ -151,7 +152,7 @@ bool hashmap_remove(HashMap *map, const void *key, size_t key_len, uint64_t *val
 {
     if (map->count == 0)
         return false;
-    size_t hole = find_slot(map, key, key_len, hash_bytes(key, key_len));
+    size_t hole = find_slot(map, key, key_len, hash_bytes_seeded(key, key_len, map->seed));
     if (!map->slots[hole].key)
         return false;
     if (value_out)

@@ -32,6 +32,7 @@ typedef struct HashMap {
     size_t cap;         /* number of slots, 0 or a power of two */
     size_t count;       /* live entries */
     Arena keys;         /* copies of the keys */
+    uint64_t seed;      /* hash seed, random per map (see base/hash.h) */
 } HashMap;
 
 /* Position of an iteration; start it with HASHMAP_ITER_INIT. */

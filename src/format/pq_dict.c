@@ -18,6 +18,7 @@ void pq_dict_init(PqDict *dict, Mem *mem, size_t width)
     memset(dict, 0, sizeof(*dict));
     dict->mem = mem;
     dict->width = width;
+    dict->seed = hash_seed_random();
     strbuf_init(&dict->values, mem);
     strbuf_init(&dict->offs, mem);
 }
@@ -43,7 +44,7 @@ void pq_dict_reset(PqDict *dict)
 
 static uint64_t slot_hash(const PqDict *dict, uint64_t key)
 {
-    return dict->width ? hash_u64(key) : key;
+    return dict->width ? hash_u64(key ^ dict->seed) : key;
 }
 
 /* Make room for one more entry. */
@@ -97,7 +98,7 @@ ErrCode pq_dict_add_fixed(PqDict *dict, const void *values, size_t n, size_t max
             codes[i] = prev_code;
             continue;
         }
-        size_t pos = hash_u64(key) & dict->mask;
+        size_t pos = hash_u64(key ^ dict->seed) & dict->mask;
         while (dict->slots[pos].code && dict->slots[pos].key != key) {
             pos = (pos + 1) & dict->mask;
         }
@@ -145,7 +146,7 @@ ErrCode pq_dict_add_bytes(PqDict *dict, const uint8_t *heap, const uint32_t *off
     for (; i < n; i++) {
         const uint8_t *val = heap + offs[i];
         uint32_t len = offs[i + 1] - offs[i];
-        uint64_t h = hash_bytes(val, len);
+        uint64_t h = hash_bytes_seeded(val, len, dict->seed);
         size_t pos = h & dict->mask;
         uint32_t code = 0;
         bool found = false;

@@ -33,6 +33,7 @@ typedef struct PqDict {
     StrBuf values;      /* fixed values packed, or the byte-string heap */
     StrBuf offs;        /* byte strings: uint32 end offsets, offs[0] = 0 */
     size_t plain_bytes; /* size of the dictionary page body, PLAIN */
+    uint64_t seed;      /* hash seed, random per dictionary (see base/hash.h) */
 } PqDict;
 
 /* width 4 or 8 for fixed values, 0 for byte strings. Allocates nothing yet. */

@@ -123,9 +123,31 @@ static void hash_bytes_every_length_and_byte_matters(void **state)
     }
 }
 
+/* Seeds change where keys land (so crafted collisions under one seed do not carry over),
+ * seed 0 is plain hash_bytes, and random seeds differ between calls. */
+static void hash_seeds_change_every_hash(void **state)
+{
+    (void)state;
+    const char *keys[] = {"",
+                          "a",
+                          "GET",
+                          "/api/v1/users/42",
+                          "10.0.0.1:8080",
+                          "a-key-long-enough-to-take-the-16-byte-loop-twice"};
+    uint64_t seed = hash_seed_random();
+    assert_true(seed != hash_seed_random());
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        size_t len = strlen(keys[i]);
+        assert_true(hash_bytes_seeded(keys[i], len, 0) == hash_bytes(keys[i], len));
+        assert_true(hash_bytes_seeded(keys[i], len, seed) != hash_bytes(keys[i], len));
+        assert_true(hash_bytes_seeded(keys[i], len, seed) == hash_bytes_seeded(keys[i], len, seed));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+            cmocka_unit_test(hash_seeds_change_every_hash),
             cmocka_unit_test(hash_bytes_spreads_distinct_keys),
             cmocka_unit_test(hash_u64_spreads_sequential_integers),
             cmocka_unit_test(hash_bytes_equal_keys_hash_equal_at_any_alignment),
