@@ -433,17 +433,30 @@ static void field_bin(Buf *b, int *last, int id, const uint8_t *bytes, size_t le
     put(b, bytes, len);
 }
 
-/* Regression: the deprecated Statistics.min/max were trusted for a decimal stored as
- * FIXED_LEN_BYTE_ARRAY. Old writers computed them by signed byte comparison, which is not
- * numeric order for big-endian two's complement, so a row group was pruned wrongly. Here
- * the deprecated pair claims min = 1, max = -1 for rows holding -1 and 1 (dec(9,2)); the
- * reader must not use it and must keep the group for "= 0.01". */
-static void pq_reader_ignores_deprecated_stats_of_byte_decimals(void **state)
+/* One REQUIRED leaf column in one row group, for footer-level cases. */
+typedef struct OneColumn {
+    PqType phys;
+    int32_t type_length; /* FIXED_LEN_BYTE_ARRAY only */
+    PqConvertedType converted;
+    int32_t scale, precision; /* DECIMAL only */
+    int64_t rows;
+    const Buf *page;         /* the chunk's pages; NULL: one placeholder byte */
+    const uint8_t *stat_min; /* deprecated Statistics.min/max, or NULL */
+    const uint8_t *stat_max;
+    size_t stat_len;
+} OneColumn;
+
+/* "PAR1", the chunk, a footer describing column "c" as `c` says, its length, "PAR1". */
+static void build_one_column_file(const OneColumn *c, Buf *f)
 {
-    (void)state;
-    Buf f = {.len = 0};
-    put(&f, "PAR1", 4);
-    put_byte(&f, 0); /* one byte the chunk may claim */
+    f->len = 0;
+    put(f, "PAR1", 4);
+    size_t chunk_len = c->page ? c->page->len : 1;
+    if (c->page) {
+        put(f, c->page->data, c->page->len);
+    } else {
+        put_byte(f, 0);
+    }
     Buf m = {.len = 0};
     int last = 0;
     field_i(&m, &last, 1, 1);
@@ -454,15 +467,18 @@ static void pq_reader_ignores_deprecated_stats_of_byte_decimals(void **state)
     field_i(&m, &s, 5, 1);
     put_byte(&m, 0);
     s = 0;
-    field_i(&m, &s, 1, PQ_FIXED_LEN_BYTE_ARRAY);
-    field_i(&m, &s, 2, 4);
+    field_i(&m, &s, 1, c->phys);
+    if (c->type_length)
+        field_i(&m, &s, 2, c->type_length);
     field_i(&m, &s, 3, PQ_REQUIRED);
-    field_str(&m, &s, 4, "d");
-    field_i(&m, &s, 6, PQ_CT_DECIMAL);
-    field_i(&m, &s, 7, 2);
-    field_i(&m, &s, 8, 9);
+    field_str(&m, &s, 4, "c");
+    field_i(&m, &s, 6, c->converted);
+    if (c->precision) {
+        field_i(&m, &s, 7, c->scale);
+        field_i(&m, &s, 8, c->precision);
+    }
     put_byte(&m, 0);
-    field_i(&m, &last, 3, 2);
+    field_i(&m, &last, 3, c->rows);
     field(&m, &last, 4, 9);
     put_byte(&m, 0x1c);
     int rg = 0;
@@ -472,38 +488,61 @@ static void pq_reader_ignores_deprecated_stats_of_byte_decimals(void **state)
     field_i(&m, &cc, 2, 4);
     field(&m, &cc, 3, 12);
     int cm = 0;
-    field_i(&m, &cm, 1, PQ_FIXED_LEN_BYTE_ARRAY);
+    field_i(&m, &cm, 1, c->phys);
     field(&m, &cm, 2, 9);
-    put_byte(&m, 0x15);
+    put_byte(&m, 0x15); /* encodings: [PLAIN] */
     put_byte(&m, 0);
     field(&m, &cm, 3, 9);
     put_byte(&m, 0x18);
     put_varint(&m, 1);
-    put(&m, "d", 1);
+    put(&m, "c", 1);
     field_i(&m, &cm, 4, 0);
-    field_i(&m, &cm, 5, 2);
-    field_i(&m, &cm, 6, 1);
-    field_i(&m, &cm, 7, 1);
+    field_i(&m, &cm, 5, c->rows);
+    field_i(&m, &cm, 6, (int64_t)chunk_len);
+    field_i(&m, &cm, 7, (int64_t)chunk_len);
     field_i(&m, &cm, 9, 4);
-    field(&m, &cm, 12, 12);
-    int st = 0;
-    const uint8_t minus_one[4] = {0xff, 0xff, 0xff, 0xff};
-    const uint8_t one[4] = {0, 0, 0, 1};
-    field_bin(&m, &st, 1, minus_one, 4); /* deprecated max */
-    field_bin(&m, &st, 2, one, 4);       /* deprecated min */
-    field_i(&m, &st, 3, 0);
-    put_byte(&m, 0); /* Statistics */
+    if (c->stat_min) {
+        field(&m, &cm, 12, 12);
+        int st = 0;
+        field_bin(&m, &st, 1, c->stat_max, c->stat_len);
+        field_bin(&m, &st, 2, c->stat_min, c->stat_len);
+        field_i(&m, &st, 3, 0);
+        put_byte(&m, 0); /* Statistics */
+    }
     put_byte(&m, 0); /* ColumnMetaData */
     put_byte(&m, 0); /* ColumnChunk */
-    field_i(&m, &rg, 2, 8);
-    field_i(&m, &rg, 3, 2);
+    field_i(&m, &rg, 2, (int64_t)chunk_len);
+    field_i(&m, &rg, 3, c->rows);
     put_byte(&m, 0); /* RowGroup */
     put_byte(&m, 0); /* FileMetaData */
-    put(&f, m.data, m.len);
+    put(f, m.data, m.len);
     uint8_t len_le[4];
     store_u32le(len_le, (uint32_t)m.len);
-    put(&f, len_le, 4);
-    put(&f, "PAR1", 4);
+    put(f, len_le, 4);
+    put(f, "PAR1", 4);
+}
+
+/* Regression: the deprecated Statistics.min/max were trusted for a decimal stored as
+ * FIXED_LEN_BYTE_ARRAY. Old writers computed them by signed byte comparison, which is not
+ * numeric order for big-endian two's complement, so a row group was pruned wrongly. Here
+ * the deprecated pair claims min = 1, max = -1 for rows holding -1 and 1 (dec(9,2)); the
+ * reader must not use it and must keep the group for "= 0.01". */
+static void pq_reader_ignores_deprecated_stats_of_byte_decimals(void **state)
+{
+    (void)state;
+    const uint8_t minus_one[4] = {0xff, 0xff, 0xff, 0xff};
+    const uint8_t one[4] = {0, 0, 0, 1};
+    const OneColumn c = {.phys = PQ_FIXED_LEN_BYTE_ARRAY,
+                         .type_length = 4,
+                         .converted = PQ_CT_DECIMAL,
+                         .scale = 2,
+                         .precision = 9,
+                         .rows = 2,
+                         .stat_min = one,
+                         .stat_max = minus_one,
+                         .stat_len = 4};
+    Buf f;
+    build_one_column_file(&c, &f);
     Err err;
     PqReader *r;
     assert_ok(pq_reader_open_buffer(NULL, f.data, f.len, "decimal.parquet", &r, &err), &err);
@@ -536,65 +575,17 @@ static void pq_reader_rejects_millis_past_the_micros_range(void **state)
     uint8_t value[8];
     store_u64le(value, (uint64_t)millis);
     put(&page, value, 8);
-    Buf f = {.len = 0};
-    put(&f, "PAR1", 4);
-    put(&f, page.data, page.len);
-    Buf m = {.len = 0};
-    last = 0;
-    field_i(&m, &last, 1, 1);
-    field(&m, &last, 2, 9);
-    put_byte(&m, 0x2c);
-    int s = 0;
-    field_str(&m, &s, 4, "schema");
-    field_i(&m, &s, 5, 1);
-    put_byte(&m, 0);
-    s = 0;
-    field_i(&m, &s, 1, PQ_INT64);
-    field_i(&m, &s, 3, PQ_REQUIRED);
-    field_str(&m, &s, 4, "t");
-    field_i(&m, &s, 6, PQ_CT_TIMESTAMP_MILLIS);
-    put_byte(&m, 0);
-    field_i(&m, &last, 3, 1);
-    field(&m, &last, 4, 9);
-    put_byte(&m, 0x1c);
-    int rg = 0;
-    field(&m, &rg, 1, 9);
-    put_byte(&m, 0x1c);
-    int cc = 0;
-    field_i(&m, &cc, 2, 4);
-    field(&m, &cc, 3, 12);
-    int cm = 0;
-    field_i(&m, &cm, 1, PQ_INT64);
-    field(&m, &cm, 2, 9);
-    put_byte(&m, 0x15);
-    put_byte(&m, 0);
-    field(&m, &cm, 3, 9);
-    put_byte(&m, 0x18);
-    put_varint(&m, 1);
-    put(&m, "t", 1);
-    field_i(&m, &cm, 4, 0);
-    field_i(&m, &cm, 5, 1);
-    field_i(&m, &cm, 6, (int64_t)page.len);
-    field_i(&m, &cm, 7, (int64_t)page.len);
-    field_i(&m, &cm, 9, 4);
-    put_byte(&m, 0); /* ColumnMetaData */
-    put_byte(&m, 0); /* ColumnChunk */
-    field_i(&m, &rg, 2, 8);
-    field_i(&m, &rg, 3, 1);
-    put_byte(&m, 0); /* RowGroup */
-    put_byte(&m, 0); /* FileMetaData */
-    put(&f, m.data, m.len);
-    uint8_t len_le[4];
-    store_u32le(len_le, (uint32_t)m.len);
-    put(&f, len_le, 4);
-    put(&f, "PAR1", 4);
+    const OneColumn c = {
+            .phys = PQ_INT64, .converted = PQ_CT_TIMESTAMP_MILLIS, .rows = 1, .page = &page};
+    Buf f;
+    build_one_column_file(&c, &f);
     Err err;
     Arena arena;
     arena_init(&arena, NULL, 0);
     ColVec vec;
     assert_int_equal(open_and_read(f.data, f.len, &vec, &arena, &err), ERR_INVALID);
     assert_non_null(strstr(err.msg, "timestamp of 9223372036854776 milliseconds is out of"));
-    assert_non_null(strstr(err.msg, "column \"t\""));
+    assert_non_null(strstr(err.msg, "column \"c\""));
     arena_fini(&arena);
 }
 
