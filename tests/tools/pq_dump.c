@@ -260,8 +260,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: pq_dump FILE [--columns a,b] [--schema]\n");
         return 2;
     }
+    /* A budget, as every tarn process has one (DESIGN.md §7): a hostile file claiming
+     * billions of rows gets "memory limit exceeded", not the machine's memory. */
     Mem mem;
-    mem_init(&mem, NULL, "pq_dump", 0);
+    mem_init(&mem, NULL, "pq_dump", (size_t)4 << 30);
     Err err;
     err_init(&err);
     PqReader *r;
