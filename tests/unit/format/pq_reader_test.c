@@ -75,6 +75,110 @@ static void field_str(Buf *b, int *last, int id, const char *s)
     put(b, s, strlen(s));
 }
 
+static void field_bin(Buf *b, int *last, int id, const uint8_t *bytes, size_t len)
+{
+    field(b, last, id, 8);
+    put_varint(b, len);
+    put(b, bytes, len);
+}
+
+/* One REQUIRED leaf column in one row group, for footer-level cases. */
+typedef struct OneColumn {
+    const char *name; /* NULL: "c" */
+    PqType phys;
+    int32_t type_length;      /* FIXED_LEN_BYTE_ARRAY only */
+    int converted;            /* a PqConvertedType, or -1 for none */
+    int32_t scale, precision; /* DECIMAL only */
+    int codec;                /* CompressionCodec of the chunk */
+    int64_t chunk_offset;     /* data_page_offset; 0: 4, where the chunk starts */
+    bool has_dict_page;       /* the chunk starts with a dictionary page */
+    int64_t rows;
+    const Buf *page;         /* the chunk's pages; NULL: one placeholder byte */
+    const uint8_t *stat_min; /* deprecated Statistics.min/max, or NULL */
+    const uint8_t *stat_max;
+    size_t stat_len;
+} OneColumn;
+
+/* "PAR1", the chunk, a footer describing the column as `c` says, its length, "PAR1". */
+static void build_one_column_file(const OneColumn *c, Buf *f)
+{
+    f->len = 0;
+    put(f, "PAR1", 4);
+    size_t chunk_len = c->page ? c->page->len : 1;
+    if (c->page) {
+        put(f, c->page->data, c->page->len);
+    } else {
+        put_byte(f, 0);
+    }
+    Buf m = {.len = 0};
+    int last = 0;
+    field_i(&m, &last, 1, 1);
+    field(&m, &last, 2, 9);
+    put_byte(&m, 0x2c); /* two SchemaElements */
+    int s = 0;
+    field_str(&m, &s, 4, "schema");
+    field_i(&m, &s, 5, 1);
+    put_byte(&m, 0);
+    s = 0;
+    field_i(&m, &s, 1, c->phys);
+    if (c->type_length)
+        field_i(&m, &s, 2, c->type_length);
+    const char *name = c->name ? c->name : "c";
+    field_i(&m, &s, 3, PQ_REQUIRED);
+    field_str(&m, &s, 4, name);
+    if (c->converted >= 0)
+        field_i(&m, &s, 6, c->converted);
+    if (c->precision) {
+        field_i(&m, &s, 7, c->scale);
+        field_i(&m, &s, 8, c->precision);
+    }
+    put_byte(&m, 0);
+    field_i(&m, &last, 3, c->rows);
+    field(&m, &last, 4, 9);
+    put_byte(&m, 0x1c);
+    int rg = 0;
+    field(&m, &rg, 1, 9);
+    put_byte(&m, 0x1c);
+    int cc = 0;
+    field_i(&m, &cc, 2, 4);
+    field(&m, &cc, 3, 12);
+    int cm = 0;
+    field_i(&m, &cm, 1, c->phys);
+    field(&m, &cm, 2, 9);
+    put_byte(&m, 0x15); /* encodings: [PLAIN] */
+    put_byte(&m, 0);
+    field(&m, &cm, 3, 9);
+    put_byte(&m, 0x18);
+    put_varint(&m, strlen(name));
+    put(&m, name, strlen(name));
+    field_i(&m, &cm, 4, c->codec);
+    field_i(&m, &cm, 5, c->rows);
+    field_i(&m, &cm, 6, (int64_t)chunk_len);
+    field_i(&m, &cm, 7, (int64_t)chunk_len);
+    field_i(&m, &cm, 9, c->chunk_offset ? c->chunk_offset : 4);
+    if (c->has_dict_page)
+        field_i(&m, &cm, 11, 4);
+    if (c->stat_min) {
+        field(&m, &cm, 12, 12);
+        int st = 0;
+        field_bin(&m, &st, 1, c->stat_max, c->stat_len);
+        field_bin(&m, &st, 2, c->stat_min, c->stat_len);
+        field_i(&m, &st, 3, 0);
+        put_byte(&m, 0); /* Statistics */
+    }
+    put_byte(&m, 0); /* ColumnMetaData */
+    put_byte(&m, 0); /* ColumnChunk */
+    field_i(&m, &rg, 2, 12);
+    field_i(&m, &rg, 3, c->rows);
+    put_byte(&m, 0); /* RowGroup */
+    put_byte(&m, 0); /* FileMetaData */
+    put(f, m.data, m.len);
+    uint8_t len_le[4];
+    store_u32le(len_le, (uint32_t)m.len);
+    put(f, len_le, 4);
+    put(f, "PAR1", 4);
+}
+
 typedef struct Spec {
     int32_t page_uncompressed; /* page header sizes */
     int32_t page_compressed;
@@ -89,8 +193,6 @@ typedef struct Spec {
 /* A file with one REQUIRED INT32 column "x" holding 1, 2, 3 in one PLAIN v1 page. */
 static size_t build_file(const Spec *spec, uint8_t *out)
 {
-    Buf f = {.len = 0};
-    put(&f, "PAR1", 4);
     Buf page = {.len = 0};
     int last = 0;
     field_i(&page, &last, 1, 0);
@@ -140,57 +242,16 @@ static size_t build_file(const Spec *spec, uint8_t *out)
     } else {
         put(&page, values, sizeof values);
     }
-    put(&f, page.data, page.len);
-    Buf m = {.len = 0};
-    last = 0;
-    field_i(&m, &last, 1, 1);
-    field(&m, &last, 2, 9);
-    put_byte(&m, 0x2c);
-    int s = 0;
-    field_str(&m, &s, 4, "schema");
-    field_i(&m, &s, 5, 1);
-    put_byte(&m, 0);
-    s = 0;
-    field_i(&m, &s, 1, 1);
-    field_i(&m, &s, 3, 0);
-    field_str(&m, &s, 4, "x");
-    put_byte(&m, 0);
-    field_i(&m, &last, 3, spec->rows);
-    field(&m, &last, 4, 9);
-    put_byte(&m, 0x1c);
-    int rg = 0;
-    field(&m, &rg, 1, 9);
-    put_byte(&m, 0x1c);
-    int cc = 0;
-    field_i(&m, &cc, 2, 4);
-    field(&m, &cc, 3, 12);
-    int cm = 0;
-    field_i(&m, &cm, 1, 1);
-    field(&m, &cm, 2, 9);
-    put_byte(&m, 0x15);
-    put_byte(&m, 0);
-    field(&m, &cm, 3, 9);
-    put_byte(&m, 0x18);
-    put_varint(&m, 1);
-    put(&m, "x", 1);
-    field_i(&m, &cm, 4, spec->codec);
-    field_i(&m, &cm, 5, spec->rows);
-    field_i(&m, &cm, 6, (int64_t)page.len);
-    field_i(&m, &cm, 7, (int64_t)page.len);
-    field_i(&m, &cm, 9, spec->chunk_offset ? spec->chunk_offset : 4);
-    if (spec->has_dict)
-        field_i(&m, &cm, 11, 4);
-    put_byte(&m, 0); /* ColumnMetaData */
-    put_byte(&m, 0); /* ColumnChunk */
-    field_i(&m, &rg, 2, 12);
-    field_i(&m, &rg, 3, spec->rows);
-    put_byte(&m, 0); /* RowGroup */
-    put_byte(&m, 0); /* FileMetaData */
-    put(&f, m.data, m.len);
-    uint8_t len_le[4];
-    store_u32le(len_le, (uint32_t)m.len);
-    put(&f, len_le, 4);
-    put(&f, "PAR1", 4);
+    Buf f;
+    const OneColumn c = {.name = "x",
+                         .phys = PQ_INT32,
+                         .converted = -1,
+                         .rows = spec->rows,
+                         .page = &page,
+                         .codec = spec->codec,
+                         .chunk_offset = spec->chunk_offset,
+                         .has_dict_page = spec->has_dict};
+    build_one_column_file(&c, &f);
     memcpy(out, f.data, f.len);
     return f.len;
 }
@@ -424,102 +485,6 @@ static void pq_reader_prunes_row_groups_by_statistics(void **state)
     assert_int_equal(((int64_t *)vec.values)[0], 4096);
     arena_fini(&arena);
     pq_reader_close(r);
-}
-
-static void field_bin(Buf *b, int *last, int id, const uint8_t *bytes, size_t len)
-{
-    field(b, last, id, 8);
-    put_varint(b, len);
-    put(b, bytes, len);
-}
-
-/* One REQUIRED leaf column in one row group, for footer-level cases. */
-typedef struct OneColumn {
-    PqType phys;
-    int32_t type_length; /* FIXED_LEN_BYTE_ARRAY only */
-    PqConvertedType converted;
-    int32_t scale, precision; /* DECIMAL only */
-    int64_t rows;
-    const Buf *page;         /* the chunk's pages; NULL: one placeholder byte */
-    const uint8_t *stat_min; /* deprecated Statistics.min/max, or NULL */
-    const uint8_t *stat_max;
-    size_t stat_len;
-} OneColumn;
-
-/* "PAR1", the chunk, a footer describing column "c" as `c` says, its length, "PAR1". */
-static void build_one_column_file(const OneColumn *c, Buf *f)
-{
-    f->len = 0;
-    put(f, "PAR1", 4);
-    size_t chunk_len = c->page ? c->page->len : 1;
-    if (c->page) {
-        put(f, c->page->data, c->page->len);
-    } else {
-        put_byte(f, 0);
-    }
-    Buf m = {.len = 0};
-    int last = 0;
-    field_i(&m, &last, 1, 1);
-    field(&m, &last, 2, 9);
-    put_byte(&m, 0x2c); /* two SchemaElements */
-    int s = 0;
-    field_str(&m, &s, 4, "schema");
-    field_i(&m, &s, 5, 1);
-    put_byte(&m, 0);
-    s = 0;
-    field_i(&m, &s, 1, c->phys);
-    if (c->type_length)
-        field_i(&m, &s, 2, c->type_length);
-    field_i(&m, &s, 3, PQ_REQUIRED);
-    field_str(&m, &s, 4, "c");
-    field_i(&m, &s, 6, c->converted);
-    if (c->precision) {
-        field_i(&m, &s, 7, c->scale);
-        field_i(&m, &s, 8, c->precision);
-    }
-    put_byte(&m, 0);
-    field_i(&m, &last, 3, c->rows);
-    field(&m, &last, 4, 9);
-    put_byte(&m, 0x1c);
-    int rg = 0;
-    field(&m, &rg, 1, 9);
-    put_byte(&m, 0x1c);
-    int cc = 0;
-    field_i(&m, &cc, 2, 4);
-    field(&m, &cc, 3, 12);
-    int cm = 0;
-    field_i(&m, &cm, 1, c->phys);
-    field(&m, &cm, 2, 9);
-    put_byte(&m, 0x15); /* encodings: [PLAIN] */
-    put_byte(&m, 0);
-    field(&m, &cm, 3, 9);
-    put_byte(&m, 0x18);
-    put_varint(&m, 1);
-    put(&m, "c", 1);
-    field_i(&m, &cm, 4, 0);
-    field_i(&m, &cm, 5, c->rows);
-    field_i(&m, &cm, 6, (int64_t)chunk_len);
-    field_i(&m, &cm, 7, (int64_t)chunk_len);
-    field_i(&m, &cm, 9, 4);
-    if (c->stat_min) {
-        field(&m, &cm, 12, 12);
-        int st = 0;
-        field_bin(&m, &st, 1, c->stat_max, c->stat_len);
-        field_bin(&m, &st, 2, c->stat_min, c->stat_len);
-        field_i(&m, &st, 3, 0);
-        put_byte(&m, 0); /* Statistics */
-    }
-    put_byte(&m, 0); /* ColumnMetaData */
-    put_byte(&m, 0); /* ColumnChunk */
-    field_i(&m, &rg, 2, (int64_t)chunk_len);
-    field_i(&m, &rg, 3, c->rows);
-    put_byte(&m, 0); /* RowGroup */
-    put_byte(&m, 0); /* FileMetaData */
-    put(f, m.data, m.len);
-    uint8_t len_le[4];
-    store_u32le(len_le, (uint32_t)m.len);
-    put(f, len_le, 4);
-    put(f, "PAR1", 4);
 }
 
 /* Regression: the deprecated Statistics.min/max were trusted for a decimal stored as
