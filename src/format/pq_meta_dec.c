@@ -431,8 +431,6 @@ static const FieldSpec schema_fields[] = {
         FLD(PqSchemaElement, 3, F_I32, repetition, HAS(PqSchemaElement, has_repetition),
             ENUM(PQ_REPEATED, "repetition type")),
         FLD(PqSchemaElement, 4, F_STRING, name, REQ),
-        /* An integer field 4 has always landed in field_id (kept so decoding is unchanged). */
-        FLD(PqSchemaElement, 4, F_I32, field_id, HAS(PqSchemaElement, has_field_id)),
         FLD(PqSchemaElement, 5, F_I32, num_children, HAS(PqSchemaElement, has_num_children)),
         FLD(PqSchemaElement, 6, F_I32, converted_type, HAS(PqSchemaElement, has_converted_type)),
         FLD(PqSchemaElement, 7, F_I32, scale, HAS(PqSchemaElement, has_scale_precision)),

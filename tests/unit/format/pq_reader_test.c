@@ -554,6 +554,43 @@ static void pq_reader_rejects_millis_past_the_micros_range(void **state)
     arena_fini(&arena);
 }
 
+/* Regression: a SchemaElement field 4 (the name, a string) that arrived again as an integer
+ * was stored as the Iceberg field id (field 9). It is a field of the wrong type: skipped. */
+static void pq_meta_skips_a_schema_name_of_the_wrong_type(void **state)
+{
+    (void)state;
+    Buf m = {.len = 0};
+    int last = 0;
+    field_i(&m, &last, 1, 1);
+    field(&m, &last, 2, 9);
+    put_byte(&m, 0x2c); /* two SchemaElements */
+    int s = 0;
+    field_str(&m, &s, 4, "schema");
+    field_i(&m, &s, 5, 1);
+    put_byte(&m, 0);
+    s = 0;
+    field_i(&m, &s, 1, PQ_INT32);
+    field_i(&m, &s, 3, PQ_REQUIRED);
+    field_str(&m, &s, 4, "c");
+    put_byte(&m, 0x06); /* long-form header: i64 field ... */
+    put_zz(&m, 4);      /* ... with id 4 again */
+    put_zz(&m, 7);
+    put_byte(&m, 0);
+    field_i(&m, &last, 3, 0);
+    field(&m, &last, 4, 9);
+    put_byte(&m, 0x0c); /* no row groups */
+    put_byte(&m, 0);
+    Arena arena;
+    arena_init(&arena, NULL, 0);
+    PqFileMeta meta;
+    Err err;
+    assert_ok(pq_meta_dec_file(&arena, m.data, m.len, &meta, &err), &err);
+    assert_int_equal(meta.n_schema, 2);
+    assert_string_equal(meta.schema[1].name, "c");
+    assert_false(meta.schema[1].has_field_id);
+    arena_fini(&arena);
+}
+
 static void pq_meta_skips_unknown_fields_and_logical_types(void **state)
 {
     (void)state;
@@ -743,6 +780,7 @@ int main(void)
             cmocka_unit_test(pq_reader_prunes_row_groups_by_statistics),
             cmocka_unit_test(pq_reader_ignores_deprecated_stats_of_byte_decimals),
             cmocka_unit_test(pq_reader_rejects_millis_past_the_micros_range),
+            cmocka_unit_test(pq_meta_skips_a_schema_name_of_the_wrong_type),
             cmocka_unit_test(pq_reader_fails_cleanly_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
