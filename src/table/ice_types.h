@@ -113,7 +113,8 @@ TN_INLINE bool ice_type_is_primitive(IceTypeId id)
 void ice_prim_name(IcePrim prim, char *buf, size_t buf_len);
 
 /* Parse a primitive type name as metadata JSON writes it ("long", "decimal(9, 2)",
- * "fixed[16]", "timestamptz"). Errors: ERR_INVALID naming the text. */
+ * "fixed[16]", "timestamptz"; case-insensitive). Errors: ERR_INVALID naming the text,
+ * ERR_UNSUPPORTED for the format v3 types (timestamp_ns, variant, geometry, ...). */
 TN_MUST_CHECK ErrCode ice_prim_parse(const char *text, IcePrim *out, Err *err);
 
 /* The column-vector type holding values of `prim`, and back. ice_prim_from_col fails
@@ -126,5 +127,14 @@ const IceField *ice_schema_find_id(const IceSchema *schema, int32_t field_id);
 
 /* Find a top-level field by name, case-sensitively; NULL if absent. */
 const IceField *ice_schema_find_name(const IceSchema *schema, const char *name);
+
+/* The type of any field id in the schema: struct fields, and also list elements and map
+ * keys and values (which have ids but no IceField); NULL if absent. Borrowed from the
+ * schema. */
+const IceType *ice_schema_find_type(const IceSchema *schema, int32_t field_id);
+
+/* The primitive type of `field_id` (with prim.id filled in); false when the id is absent or
+ * names a struct, list or map. */
+bool ice_schema_find_prim(const IceSchema *schema, int32_t field_id, IcePrim *out);
 
 #endif
