@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/hash.h"
+
 #define FILE_OUT_BUFFER_BYTES (1u << 20)
 
 static ErrCode open_error(Err *err, int errnum, const char *what, const char *path)
@@ -163,4 +165,98 @@ ErrCode file_read_all(const char *path, StrBuf *out, Err *err)
     }
     close(fd);
     return rc;
+}
+
+/* fsync the directory holding `path`, so a rename or create in it is durable. */
+static ErrCode sync_parent_dir(const char *path, Err *err)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    size_t len = slash ? (size_t)(slash - path) : 1;
+    if (len == 0) {
+        len = 1; /* "/file": the root */
+    }
+    if (len >= sizeof dir) {
+        return err_set(err, ERR_INVALID, "path too long: %.64s...", path);
+    }
+    memcpy(dir, slash ? path : ".", len);
+    dir[len] = '\0';
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        return open_error(err, errno, "open directory", dir);
+    }
+    int rc = fsync(fd);
+    int saved = errno;
+    close(fd);
+    return rc == 0 ? ERR_OK : open_error(err, saved, "fsync directory", dir);
+}
+
+ErrCode file_write_atomic(const char *path, const void *bytes, size_t len, bool durable,
+                          Err *err)
+{
+    char tmp[4096];
+    /* a random suffix: two writers of the same path never share a temporary file */
+    int n = snprintf(tmp, sizeof tmp, "%s.tmp-%016llx", path,
+                     (unsigned long long)hash_seed_random());
+    if (n < 0 || (size_t)n >= sizeof tmp) {
+        return err_set(err, ERR_INVALID, "path too long: %.64s...", path);
+    }
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return open_error(err, errno, "create", tmp);
+    }
+    const uint8_t *p = bytes;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            int saved = errno;
+            close(fd);
+            unlink(tmp);
+            return open_error(err, saved, "write", tmp);
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (durable && fsync(fd) != 0) {
+        int saved = errno;
+        close(fd);
+        unlink(tmp);
+        return open_error(err, saved, "fsync", tmp);
+    }
+    if (close(fd) != 0) {
+        int saved = errno;
+        unlink(tmp);
+        return open_error(err, saved, "close", tmp);
+    }
+    if (rename(tmp, path) != 0) {
+        int saved = errno;
+        unlink(tmp);
+        return open_error(err, saved, "rename into", path);
+    }
+    return durable ? sync_parent_dir(path, err) : ERR_OK;
+}
+
+ErrCode file_mkdirs(const char *path, Err *err)
+{
+    char buf[4096];
+    size_t len = strlen(path);
+    if (len >= sizeof buf) {
+        return err_set(err, ERR_INVALID, "path too long: %.64s...", path);
+    }
+    memcpy(buf, path, len + 1);
+    for (size_t i = 1; i <= len; i++) {
+        if (buf[i] == '/' || buf[i] == '\0') {
+            char saved = buf[i];
+            buf[i] = '\0';
+            if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
+                return open_error(err, errno, "create directory", buf);
+            }
+            buf[i] = saved;
+        }
+    }
+    return ERR_OK;
 }

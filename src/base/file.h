@@ -49,4 +49,15 @@ void file_out_abort(FileOut *out);
 /* Read a whole file into `out` (appended). Errors: ERR_NOT_FOUND, ERR_IO, ERR_NOMEM. */
 TN_MUST_CHECK ErrCode file_read_all(const char *path, StrBuf *out, Err *err);
 
+/* Replace `path` with `len` bytes atomically: write a temporary file beside it, then
+ * rename it over `path` (readers see the old or the new contents, never a mix). With
+ * `durable`, the file and its directory are fsync'd so the new contents survive a crash.
+ * Errors: ERR_NOT_FOUND (missing directory), ERR_IO; on error `path` is untouched. */
+TN_MUST_CHECK ErrCode file_write_atomic(const char *path, const void *bytes, size_t len,
+                                        bool durable, Err *err);
+
+/* mkdir -p: create `path` and its missing parents (mode 0755). Errors: ERR_IO, ERR_INVALID
+ * (path too long). */
+TN_MUST_CHECK ErrCode file_mkdirs(const char *path, Err *err);
+
 #endif
