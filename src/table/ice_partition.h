@@ -99,7 +99,8 @@ int32_t ice_bucket_hash(const IceValue *value);
 /* The partition path text of one transformed value, as Java's toHumanString writes it:
  * year "2026", month "2026-11", day "2026-11-24", hour "2026-11-24-10", bucket the
  * number, identity and truncate the source value's text (timestamps as
- * "2026-11-24T10:15:30.123456", timestamptz with "Z", binary as base64), NULL "null".
+ * "2026-11-24T10:15:30.123456", timestamptz ending "+00:00", time as Java's LocalTime
+ * prints it, binary and fixed as base64), NULL "null".
  * Identity and truncate results carry their source type in result->type. Returns the
  * full length (snprintf semantics). */
 size_t ice_transform_human(IceTransform transform, const IceValue *result, char *buf,
