@@ -202,9 +202,9 @@ TN_MUST_CHECK ErrCode avro_decode_datum(Arena *arena, const AvroSchema *schema, 
  * passed to avro_reader_next when the block was compressed). `source` names the file in
  * error messages (copied). Values also point at the reader's schema: use them before
  * avro_reader_close. *out is caller-owned (avro_reader_close); its memory is charged to
- * `mem`. Errors: ERR_CORRUPT (bad magic, metadata, sync marker or truncation; message with
- * source and offset), ERR_INVALID (the schema JSON does not parse), ERR_UNSUPPORTED (a codec
- * other than null, deflate, snappy, zstandard, naming it), ERR_NOMEM. */
+ * `mem`. Errors: ERR_CORRUPT (bad magic, metadata, sync marker or truncation, no schema or
+ * one that does not parse; message with source and offset), ERR_UNSUPPORTED (a codec other
+ * than null, deflate, snappy, zstandard, naming it), ERR_NOMEM. */
 typedef struct AvroReader AvroReader;
 TN_MUST_CHECK ErrCode avro_reader_open(Mem *mem, const uint8_t *data, size_t len,
                                        const char *source, AvroReader **out, Err *err);
@@ -224,8 +224,8 @@ const char *avro_reader_meta_key(const AvroReader *reader, int32_t idx);
 
 /* Next record, decoded into `arena` (arena-owned; see avro_reader_open for what else it
  * points at); *out = NULL at the end. Errors: ERR_CORRUPT on bad data with source, block
- * number and byte offset in the message (after one, every later call fails too),
- * ERR_UNSUPPORTED, ERR_NOMEM. */
+ * number, block offset, record and byte offset in the message, ERR_NOMEM; after an error
+ * every later call returns it again (the position within the block is lost). */
 TN_MUST_CHECK ErrCode avro_reader_next(AvroReader *reader, Arena *arena, const AvroValue **out,
                                        Err *err);
 
@@ -269,7 +269,8 @@ TN_MUST_CHECK ErrCode avro_writer_open(Mem *mem, StrBuf *out, const AvroSchema *
  * named types when value->schema is named), else the first that accepts it as above.
  * Blocks are flushed at ~64 KiB of encoded data (AVRO_BLOCK_TARGET_BYTES). Errors:
  * ERR_INVALID naming the field path on mismatch (the datum is dropped, the writer stays
- * usable), ERR_NOMEM, ERR_INTERNAL (a compressor failed). */
+ * usable); ERR_NOMEM, ERR_INTERNAL (a compressor failed) while flushing a block (the datum
+ * stays buffered; end with avro_writer_abort or retry avro_writer_finish). */
 TN_MUST_CHECK ErrCode avro_writer_append(AvroWriter *writer, const AvroValue *value, Err *err);
 
 /* Flush the last block; the StrBuf then holds a complete file. Frees the writer, also on

@@ -17,9 +17,10 @@
  *
  * The object count of a block is checked like an array count: at most one object per byte
  * of the body, or, for a schema whose datums can take no bytes, at most
- * AVRO_MAX_EMPTY_ITEMS. Errors name the file, block number (from 1), the block's file offset,
- * the record within the block and the byte within the (decompressed) body; after one,
- * the reader returns it again on every call, since its position is no longer meaningful.
+ * AVRO_MAX_EMPTY_ITEMS; a block of no objects is skipped whatever its body. Errors name the
+ * file, block number (from 1), the block's file offset, the record within the block and the
+ * byte within the (decompressed) body; after one, the reader returns it again on every
+ * call, since its position is no longer meaningful.
  *
  * Writer. avro_writer_open appends the header to the caller's StrBuf (magic, one metadata
  * block holding avro.schema, avro.codec and the caller's pairs, a sync marker of 16 random
@@ -296,7 +297,11 @@ static ErrCode start_block(AvroReader *r, Err *err)
     r->pos = pos + (size_t)size + AVRO_SYNC_BYTES;
     size_t body_len = (size_t)size;
     bool is_copying = false;
-    if (count > 0 && r->codec != AVRO_CODEC_NULL) {
+    if (count == 0) {
+        /* no objects: whatever the body holds (an empty compressed stream) is not read */
+        body += body_len;
+        body_len = 0;
+    } else if (r->codec != AVRO_CODEC_NULL) {
         rc = avro_block_decompress(r->mem, r->codec, body, (size_t)size, &r->buf, &r->buf_cap,
                                    &body_len, err);
         if (rc != ERR_OK)

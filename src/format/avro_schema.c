@@ -232,6 +232,12 @@ static ErrCode full_name(SchemaParser *sp, json_t *obj, const char *ns, const ch
         full = arena_sprintf(sp->arena, "%s.%s", ns, name);
     if (!full)
         return nomem(sp);
+    AvroKind prim;
+    if (primitive_kind(full, &prim))
+        return err_set(sp->err, ERR_INVALID,
+                       "avro schema at %s: \"%s\" cannot name a type "
+                       "(it is a primitive type's name)",
+                       shown(path), full);
     const char *dot = strrchr(full, '.');
     const char *child_ns = dot ? arena_strndup(sp->arena, full, (size_t)(dot - full)) : "";
     if (!child_ns)

@@ -866,6 +866,13 @@ static void avro_reader_reads_hand_built_files(void **state)
     put_block(&b, 1, "\x06", 1);
     assert_ok(read_bytes_all(&fx, &b, &n, &sum), &fx.err);
     assert_true(n == 3 && sum == 6);
+    /* a block of no objects is skipped whatever its body holds */
+    b.len = 0;
+    put_header(&b, "\"long\"", "null");
+    put_block(&b, 0, "abc", 3);
+    put_block(&b, 1, "\x02", 1);
+    assert_ok(read_bytes_all(&fx, &b, &n, &sum), &fx.err);
+    assert_true(n == 1 && sum == 1);
 
     /* a zstd streaming frame without a content size (as Java's codec writes) */
     uint8_t raw[3000], packed[4096];
