@@ -56,6 +56,7 @@ demo: build
 bench: build
 	@cd bench && npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	@node bench/parquet/run.mjs
+	@node bench/load/run.mjs
 
 format:
 	@clang-format -i $(SOURCES)

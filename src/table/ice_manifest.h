@@ -44,13 +44,13 @@ typedef enum IceContent {
 typedef struct IceDataFile {
     IceContent content;
     const char *file_path;
-    const char *file_format; /* "parquet" */
-    int32_t spec_id;         /* of the manifest it was read from / is written to */
+    const char *file_format;   /* "parquet" */
+    int32_t spec_id;           /* of the manifest it was read from / is written to */
     const IceValue *partition; /* one per spec field, typed by the spec's result types */
     int32_t n_partition;
     int64_t record_count;
     int64_t file_size_bytes;
-    IceFileMetrics metrics; /* value/null/nan counts and bounds per field id */
+    IceFileMetrics metrics;      /* value/null/nan counts and bounds per field id */
     const int64_t *column_sizes; /* parallel to metrics.fields; NULL when absent */
     const int64_t *split_offsets;
     int32_t n_split_offsets;
@@ -114,7 +114,6 @@ TN_MUST_CHECK ErrCode ice_manifest_list_read(Mem *mem, Arena *arena, const char 
 
 /* Local file path for a location in metadata ("file:///x/y" or "/x/y"); other schemes
  * are ERR_UNSUPPORTED naming the location. */
-TN_MUST_CHECK ErrCode ice_location_to_path(const char *location, const char **path_out,
-                                           Err *err);
+TN_MUST_CHECK ErrCode ice_location_to_path(const char *location, const char **path_out, Err *err);
 
 #endif

@@ -124,6 +124,44 @@ TN_MUST_CHECK ErrCode ice_meta_clone(const IceTableMeta *meta, IceTableMeta **ou
 
 void ice_meta_free(IceTableMeta *meta);
 
+/* Edits, applied to a clone (ice_meta_clone) before it is written as a new version.
+ * Everything passed in is copied. Errors: ERR_NOMEM; the edit functions that validate say
+ * which errors they add. */
+
+/* Add `schema` (its schema_id is ignored) and make it current; when an existing schema has
+ * the same fields it is reused instead. last-column-id grows to cover the new field ids.
+ * *schema_id_out (may be NULL) receives the id. */
+TN_MUST_CHECK ErrCode ice_meta_add_schema(IceTableMeta *meta, const IceSchema *schema,
+                                          int32_t *schema_id_out, Err *err);
+
+/* Add `spec` (spec_id ignored; partition field ids as given) and make it the default; an
+ * existing identical spec is reused. ERR_INVALID when it does not apply to the current
+ * schema. */
+TN_MUST_CHECK ErrCode ice_meta_add_spec(IceTableMeta *meta, const IcePartitionSpec *spec,
+                                        int32_t *spec_id_out, Err *err);
+
+/* Set (value non-NULL) or remove (value NULL) a table property. */
+TN_MUST_CHECK ErrCode ice_meta_set_property(IceTableMeta *meta, const char *key, const char *value,
+                                            Err *err);
+
+/* Append a snapshot (copied) and raise last-sequence-number to its sequence number. */
+TN_MUST_CHECK ErrCode ice_meta_add_snapshot(IceTableMeta *meta, const IceSnapshot *snapshot,
+                                            Err *err);
+
+/* Point ref `name` at `snapshot_id` (creating it as a branch or tag). Moving `main` also
+ * sets current-snapshot-id and appends to the snapshot log. ERR_NOT_FOUND when the
+ * snapshot does not exist; ERR_INVALID when `name` exists with the other type. */
+TN_MUST_CHECK ErrCode ice_meta_set_ref(IceTableMeta *meta, const char *name, bool is_tag,
+                                       int64_t snapshot_id, Err *err);
+
+/* Remove ref `name` (not main). ERR_NOT_FOUND when absent, ERR_INVALID for main. */
+TN_MUST_CHECK ErrCode ice_meta_remove_ref(IceTableMeta *meta, const char *name, Err *err);
+
+/* Record the previous metadata file in the metadata log (kept to the last
+ * write.metadata.previous-versions-max entries, default 100). */
+TN_MUST_CHECK ErrCode ice_meta_log_previous(IceTableMeta *meta, const char *metadata_file,
+                                            int64_t timestamp_ms, Err *err);
+
 /* Lookups; NULL when absent. */
 const IceSchema *ice_meta_schema(const IceTableMeta *meta, int32_t schema_id);
 const IceSchema *ice_meta_current_schema(const IceTableMeta *meta);

@@ -1,0 +1,198 @@
+/* cmd_load.c — `tarn load [--data DIR] [--table NS.TABLE] FILE...`: Envoy access logs into
+ * an Iceberg table in one atomic commit (the work is stream/envoy_load.c's; this file reads
+ * the files, shows progress on a terminal and prints the outcome).
+ *
+ * Regular files are mapped and fed in 16 MiB slices; stdin ("-") is read in 4 MiB chunks.
+ * An unreadable file aborts the whole load before anything is committed (exit 1); lines
+ * that do not parse are rejects, not errors. Exit status: 0 when rows were loaded, 1 when
+ * nothing could be loaded or a file could not be read, 2 for usage errors.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/datetime.h"
+#include "base/file.h"
+#include "cli/cli.h"
+#include "stream/envoy_load.h"
+
+#define LOAD_SLICE_BYTES       ((size_t)16 << 20)
+#define LOAD_STDIN_CHUNK_BYTES ((size_t)4 << 20)
+/* The process budget: the loader holds a parse batch and a row group per open partition
+ * file; 4 GiB leaves room for 16 open day partitions of 128 MiB row groups. */
+#define LOAD_MEMORY_LIMIT_BYTES ((size_t)4 << 30)
+
+typedef struct LoadProgress {
+    bool is_tty;
+    int64_t start_ns;
+    int64_t last_ns;
+    int64_t total_bytes; /* of the regular files, for the percentage; 0 = unknown */
+} LoadProgress;
+
+static void progress_show(LoadProgress *progress, const EnvoyLoader *loader, bool is_final)
+{
+    if (!progress->is_tty) {
+        return;
+    }
+    int64_t now = datetime_monotonic_ns();
+    if (!is_final && now - progress->last_ns < 200000000) {
+        return; /* 5 updates a second are plenty */
+    }
+    progress->last_ns = now;
+    EnvoyLoadStats stats;
+    envoy_loader_stats(loader, &stats);
+    double seconds = (double)(now - progress->start_ns) / 1e9;
+    double rate = seconds > 0 ? (double)stats.n_rows / seconds : 0;
+    if (progress->total_bytes > 0) {
+        double fraction = (double)stats.n_bytes / (double)progress->total_bytes;
+        double eta = fraction > 0 ? seconds / fraction - seconds : 0;
+        int width = 30, filled = (int)(fraction * width);
+        char bar[64];
+        for (int i = 0; i < width; i++) {
+            bar[i] = i < filled ? '#' : '.';
+        }
+        bar[width] = '\0';
+        fprintf(stderr, "\r[%s] %3.0f%% %lld rows, %.0f rows/s, ETA %.0f s   ", bar, fraction * 100,
+                (long long)stats.n_rows, rate, eta);
+    } else {
+        fprintf(stderr, "\r%lld rows, %.0f rows/s   ", (long long)stats.n_rows, rate);
+    }
+    if (is_final) {
+        fputc('\n', stderr);
+    }
+}
+
+static int usage(const char *message)
+{
+    fprintf(stderr,
+            "tarn load: %s\nusage: tarn load [--data DIR] [--table NS.TABLE] FILE...   "
+            "(- reads stdin)\n",
+            message);
+    return 2;
+}
+
+static ErrCode load_stdin(EnvoyLoader *loader, Mem *mem, LoadProgress *progress, Err *err)
+{
+    char *buf = mem_alloc(mem, LOAD_STDIN_CHUNK_BYTES, err);
+    if (!buf) {
+        return ERR_NOMEM;
+    }
+    ErrCode rc = ERR_OK;
+    for (;;) {
+        ssize_t n = read(STDIN_FILENO, buf, LOAD_STDIN_CHUNK_BYTES);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            rc = err_errno(err, ERR_IO, errno, "could not read stdin");
+            break;
+        }
+        rc = envoy_loader_feed(loader, "-", buf, (size_t)n, n == 0, err);
+        progress_show(progress, loader, false);
+        if (rc != ERR_OK || n == 0) {
+            break;
+        }
+    }
+    mem_free(mem, buf);
+    return rc;
+}
+
+static ErrCode load_file(EnvoyLoader *loader, const char *path, LoadProgress *progress, Err *err)
+{
+    FileMap map;
+    ErrCode rc = file_map(path, &map, err);
+    if (rc != ERR_OK) {
+        return rc;
+    }
+    madvise((void *)(uintptr_t)map.data, map.len, MADV_SEQUENTIAL);
+    size_t pos = 0;
+    do {
+        size_t n = map.len - pos < LOAD_SLICE_BYTES ? map.len - pos : LOAD_SLICE_BYTES;
+        rc = envoy_loader_feed(loader, path, (const char *)map.data + pos, n, pos + n == map.len,
+                               err);
+        pos += n;
+        progress_show(progress, loader, false);
+    } while (rc == ERR_OK && pos < map.len);
+    file_unmap(&map);
+    return rc;
+}
+
+int cmd_load(int argc, char **argv)
+{
+    const char *data_dir = "./tarn-data";
+    const char *table = "analytics.httproute_raw";
+    int n_files = 0; /* file arguments are compacted into argv[1..n_files] */
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--data") == 0 || strcmp(argv[i], "--table") == 0) {
+            if (i + 1 >= argc) {
+                return usage("an option needs a value");
+            }
+            *(argv[i][2] == 'd' ? &data_dir : &table) = argv[i + 1];
+            i++;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            char message[160];
+            snprintf(message, sizeof message, "unknown option \"%s\"", argv[i]);
+            return usage(message);
+        } else {
+            argv[++n_files] = argv[i];
+        }
+    }
+    if (n_files == 0) {
+        return usage("name at least one FILE (- for stdin)");
+    }
+    char ns[129], name[129];
+    const char *dot = strchr(table, '.');
+    if (!dot || (size_t)(dot - table) >= sizeof ns || strlen(dot + 1) >= sizeof name) {
+        return usage("--table must be NAMESPACE.TABLE, e.g. analytics.httproute_raw");
+    }
+    snprintf(ns, sizeof ns, "%.*s", (int)(dot - table), table);
+    snprintf(name, sizeof name, "%s", dot + 1);
+
+    Mem mem;
+    mem_init(&mem, NULL, "tarn load", LOAD_MEMORY_LIMIT_BYTES);
+    Err err;
+    err_init(&err);
+    LoadProgress progress = {isatty(STDERR_FILENO) != 0, datetime_monotonic_ns(), 0, 0};
+    for (int i = 1; i <= n_files; i++) {
+        struct stat st;
+        if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0) {
+            progress.total_bytes += st.st_size;
+        }
+    }
+    IceStore *store = NULL;
+    EnvoyLoader *loader = NULL;
+    long n_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    ErrCode rc = ice_store_open(&mem, data_dir, &store, &err);
+    if (rc == ERR_OK) {
+        rc = envoy_loader_open(&mem, store, ns, name, n_cpus > 0 ? (int)n_cpus : 1, &loader, &err);
+    }
+    for (int i = 1; rc == ERR_OK && i <= n_files; i++) {
+        rc = strcmp(argv[i], "-") == 0 ? load_stdin(loader, &mem, &progress, &err)
+                                       : load_file(loader, argv[i], &progress, &err);
+    }
+    EnvoyLoadStats stats = {0};
+    if (rc == ERR_OK) {
+        progress_show(&progress, loader, true);
+        rc = envoy_loader_commit(loader, &stats, &err);
+    } else {
+        envoy_loader_abort(loader);
+    }
+    ice_store_close(store);
+    if (rc != ERR_OK) {
+        fprintf(stderr, "tarn load: %s\n", err.msg);
+        return 1;
+    }
+    double seconds = (double)(datetime_monotonic_ns() - progress.start_ns) / 1e9;
+    printf("loaded %lld rows into %s (%lld rejected) in %.2f s\n", (long long)stats.n_rows, table,
+           (long long)stats.n_rejected, seconds);
+    if (stats.n_rows == 0) {
+        fprintf(stderr, "tarn load: nothing could be loaded%s\n",
+                stats.n_rejected ? "; see analytics._rejected for the reasons" : "");
+        return 1;
+    }
+    return 0;
+}
