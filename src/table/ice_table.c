@@ -380,6 +380,13 @@ ErrCode ice_txn_set_schema(IceTxn *txn, const IceSchema *schema, Err *err)
     return ERR_OK;
 }
 
+ErrCode ice_txn_set_spec(IceTxn *txn, const IcePartitionSpec *spec, Err *err)
+{
+    (void)err;
+    txn->spec = spec; /* borrowed until commit */
+    return ERR_OK;
+}
+
 static ErrCode push_kv(IceTxn *txn, IceKV **list, size_t *n, size_t *cap, const char *key,
                        const char *value, Err *err)
 {

@@ -85,8 +85,13 @@ TN_MUST_CHECK ErrCode ice_txn_replace_partitions(IceTxn *txn, const IceDataFile 
 /* Rewrite (compaction): remove `old_paths`, add `files`, operation "replace". */
 TN_MUST_CHECK ErrCode ice_txn_rewrite(IceTxn *txn, const char *const *old_paths, size_t n_old,
                                       const IceDataFile *files, size_t n_new, Err *err);
-/* A new current schema (ids of kept fields unchanged; see ice_schema_evolve.h). */
+/* A new current schema (ids of kept fields unchanged; build it with ice_schema_evolve.h).
+ * Checked at commit by ice_schema_check_evolution (ERR_INVALID). */
 TN_MUST_CHECK ErrCode ice_txn_set_schema(IceTxn *txn, const IceSchema *schema, Err *err);
+/* A new default partition spec (partition evolution). Field ids are assigned at commit:
+ * a field with the same source and transform as one of an earlier spec keeps that id,
+ * others get new ids above last-partition-id. Files written before keep their spec. */
+TN_MUST_CHECK ErrCode ice_txn_set_spec(IceTxn *txn, const IcePartitionSpec *spec, Err *err);
 TN_MUST_CHECK ErrCode ice_txn_set_property(IceTxn *txn, const char *key, const char *value,
                                            Err *err);
 /* Point a branch or tag at a snapshot (-1: the transaction's new snapshot, or the branch's

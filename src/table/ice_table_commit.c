@@ -18,6 +18,7 @@
 
 #include "base/datetime.h"
 #include "base/uuid.h"
+#include "table/ice_schema_evolve.h"
 #include "table/ice_table_int.h"
 
 typedef struct Totals {
@@ -390,6 +391,38 @@ static ErrCode apply_files(IceTxn *txn, IceTableMeta *meta, Arena *arena, int64_
     return rc;
 }
 
+/* Partition evolution: reuse the field id of an equal (source, transform) field of any
+ * earlier spec, else take the next id. */
+static ErrCode add_spec(IceTableMeta *meta, Arena *arena, const IcePartitionSpec *spec, Err *err)
+{
+    IcePartitionField *fields =
+            arena_alloc_array(arena, (size_t)spec->n_fields + 1, sizeof *fields);
+    if (!fields) {
+        return err_nomem(err, "partition spec");
+    }
+    int32_t next_id = meta->last_partition_id;
+    for (int32_t i = 0; i < spec->n_fields; i++) {
+        fields[i] = spec->fields[i];
+        fields[i].field_id = -1;
+        for (int32_t s = 0; s < meta->n_specs && fields[i].field_id < 0; s++) {
+            for (int32_t f = 0; f < meta->specs[s].n_fields; f++) {
+                const IcePartitionField *old = &meta->specs[s].fields[f];
+                if (old->source_id == fields[i].source_id &&
+                    old->transform.kind == fields[i].transform.kind &&
+                    old->transform.param == fields[i].transform.param) {
+                    fields[i].field_id = old->field_id;
+                    break;
+                }
+            }
+        }
+        if (fields[i].field_id < 0) {
+            fields[i].field_id = ++next_id;
+        }
+    }
+    IcePartitionSpec assigned = {0, fields, spec->n_fields};
+    return ice_meta_add_spec(meta, &assigned, NULL, err);
+}
+
 ErrCode ice_txn_prepare(IceTxn *txn, Arena *arena, IceTableMeta **out, const char **location,
                         Err *err)
 {
@@ -400,7 +433,13 @@ ErrCode ice_txn_prepare(IceTxn *txn, Arena *arena, IceTableMeta **out, const cha
         return rc;
     }
     if (txn->schema) {
-        rc = ice_meta_add_schema(meta, txn->schema, NULL, err);
+        rc = ice_schema_check_evolution(meta, txn->schema, err);
+        if (rc == ERR_OK) {
+            rc = ice_meta_add_schema(meta, txn->schema, NULL, err);
+        }
+    }
+    if (rc == ERR_OK && txn->spec) {
+        rc = add_spec(meta, arena, txn->spec, err);
     }
     for (size_t i = 0; rc == ERR_OK && i < txn->n_properties; i++) {
         rc = ice_meta_set_property(meta, txn->properties[i].key, txn->properties[i].value, err);

@@ -25,6 +25,7 @@ struct IceTxn {
     bool is_replace_partitions;
     bool is_rewrite;
     const IceSchema *schema;
+    const IcePartitionSpec *spec;
     IceKV *properties;
     size_t n_properties, cap_properties;
     IceKV *summary;

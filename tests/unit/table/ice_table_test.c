@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "base/datetime.h"
+#include "table/ice_data_reader.h"
 #include "table/ice_data_writer.h"
 #include "table/ice_scan.h"
+#include "table/ice_schema_evolve.h"
 #include "table/ice_table.h"
 #include "test_util.h"
 
@@ -436,6 +438,140 @@ static void store_rejects_bad_names_and_duplicates(void **state)
     ice_table_free(table);
 }
 
+static void schema_builders_and_checks(void **state)
+{
+    Fixture *f = *state;
+    IceTable *table = create_table(f, "t");
+    const IceSchema *base = ice_meta_current_schema(table->meta);
+    IceSchema s1, s2, s3, s4, s5;
+    IcePrim long_type = {ICE_LONG, 0, 0, 0};
+    IcePrim str_type = {ICE_STRING, 0, 0, 0};
+    assert_ok(ice_schema_add_column(&f->arena, base, table->meta->last_column_id, "bytes",
+                                    long_type, "ts", &s1, &f->err),
+              &f->err);
+    assert_int_equal(s1.n_fields, 4);
+    assert_string_equal(s1.fields[1].name, "bytes");
+    assert_int_equal(s1.fields[1].id, 4);
+    assert_ok(ice_schema_rename_column(&f->arena, &s1, "route", "path", &s2, &f->err), &f->err);
+    assert_ok(ice_schema_widen_column(&f->arena, &s2, "code", long_type, &s3, &f->err), &f->err);
+    assert_ok(ice_schema_move_column(&f->arena, &s3, "code", "", &s4, &f->err), &f->err);
+    assert_string_equal(s4.fields[0].name, "code");
+    assert_string_equal(s4.fields[3].name, "path");
+    assert_ok(ice_schema_drop_column(&f->arena, &s4, "bytes", &s5, &f->err), &f->err);
+    assert_int_equal(s5.n_fields, 3);
+    assert_string_equal(base->fields[1].name, "route"); /* the input is untouched */
+    /* illegal ones */
+    assert_int_equal(ice_schema_widen_column(&f->arena, base, "code", str_type, &s1, &f->err),
+                     ERR_INVALID);
+    assert_non_null(strstr(f->err.msg, "cannot change from int to string"));
+    assert_int_equal(
+            ice_schema_add_column(&f->arena, base, 3, "route", long_type, NULL, &s1, &f->err),
+            ERR_INVALID);
+    assert_int_equal(ice_schema_rename_column(&f->arena, base, "nope", "x", &s1, &f->err),
+                     ERR_INVALID);
+    assert_int_equal(ice_schema_move_column(&f->arena, base, "code", "code", &s1, &f->err),
+                     ERR_INVALID);
+    /* the partition source cannot go; narrowing is refused at commit */
+    assert_ok(ice_schema_drop_column(&f->arena, base, "ts", &s1, &f->err), &f->err);
+    assert_int_equal(ice_schema_check_evolution(table->meta, &s1, &f->err), ERR_INVALID);
+    assert_non_null(strstr(f->err.msg, "partitioned by it"));
+    IceTxn *txn;
+    assert_ok(ice_txn_begin(table, NULL, &txn, &f->err), &f->err);
+    assert_ok(ice_txn_set_schema(txn, &s1, &f->err), &f->err);
+    assert_int_equal(ice_txn_commit(txn, NULL, &f->err), ERR_INVALID);
+    ice_table_free(table);
+}
+
+/* Sum of `code` (as long) and count of NULL `bytes` over every planned file, read through
+ * the current schema by field id. */
+static void read_through_schema(Fixture *f, IceTable *table, int64_t *sum, int64_t *n_null,
+                                int64_t *n_rows)
+{
+    IceScanPlan plan;
+    IceScanOptions opts;
+    ice_scan_options_default(&opts);
+    assert_ok(ice_scan_plan(&f->mem, &f->arena, table->meta, &opts, NULL, &plan, &f->err), &f->err);
+    const IceSchema *schema = plan.schema;
+    int32_t ids[2] = {ice_schema_find_name(schema, "code")->id,
+                      ice_schema_find_name(schema, "bytes")->id};
+    *sum = *n_null = *n_rows = 0;
+    for (size_t t = 0; t < plan.n_tasks; t++) {
+        const char *path;
+        assert_ok(ice_location_to_path(plan.tasks[t].file->file_path, &path, &f->err), &f->err);
+        IceDataReader *reader;
+        assert_ok(ice_data_reader_open(&f->mem, path, schema, ids, 2, &reader, &f->err), &f->err);
+        for (int32_t rg = 0; rg < ice_data_reader_n_row_groups(reader); rg++) {
+            ColVec cols[2];
+            assert_ok(ice_data_reader_read(reader, rg, &f->arena, cols, &f->err), &f->err);
+            assert_int_equal(cols[0].type.id, COL_INT64);
+            for (size_t r = 0; r < cols[0].n_rows; r++) {
+                *sum += ((const int64_t *)cols[0].values)[r];
+                *n_null += colvec_is_null(&cols[1], r);
+            }
+            *n_rows += (int64_t)cols[0].n_rows;
+        }
+        ice_data_reader_close(reader);
+    }
+}
+
+static void evolved_schema_reads_old_files_by_id(void **state)
+{
+    Fixture *f = *state;
+    IceTable *table = create_table(f, "t");
+    append(f, table, 20000, 1, 10, 0); /* codes 0..9 as int */
+    const IceSchema *base = ice_meta_current_schema(table->meta);
+    IceSchema s1, s2, s3;
+    IcePrim long_type = {ICE_LONG, 0, 0, 0};
+    assert_ok(ice_schema_widen_column(&f->arena, base, "code", long_type, &s1, &f->err), &f->err);
+    assert_ok(ice_schema_rename_column(&f->arena, &s1, "route", "path", &s2, &f->err), &f->err);
+    assert_ok(ice_schema_add_column(&f->arena, &s2, table->meta->last_column_id, "bytes", long_type,
+                                    "", &s3, &f->err),
+              &f->err);
+    IceTxn *txn;
+    assert_ok(ice_txn_begin(table, NULL, &txn, &f->err), &f->err);
+    assert_ok(ice_txn_set_schema(txn, &s3, &f->err), &f->err);
+    assert_ok(ice_txn_commit(txn, NULL, &f->err), &f->err);
+    int64_t sum, n_null, n_rows;
+    read_through_schema(f, table, &sum, &n_null, &n_rows);
+    assert_int_equal(n_rows, 10);
+    assert_int_equal(sum, 45);    /* int values read widened to long */
+    assert_int_equal(n_null, 10); /* the added column reads as NULL in old files */
+    ice_table_free(table);
+}
+
+static void partition_evolution_plans_every_spec(void **state)
+{
+    Fixture *f = *state;
+    IceTable *table = create_table(f, "t");
+    append(f, table, 20000, 2, 100, 0); /* spec 0: day(ts) */
+    static const IcePartitionField fields2[2] = {{1, 0, "ts_day", {ICE_TR_DAY, 0}},
+                                                 {2, 0, "route", {ICE_TR_IDENTITY, 0}}};
+    IcePartitionSpec spec2 = {0, fields2, 2};
+    IceTxn *txn;
+    assert_ok(ice_txn_begin(table, NULL, &txn, &f->err), &f->err);
+    assert_ok(ice_txn_set_spec(txn, &spec2, &f->err), &f->err);
+    assert_ok(ice_txn_commit(txn, NULL, &f->err), &f->err);
+    assert_int_equal(table->meta->default_spec_id, 1);
+    const IcePartitionSpec *spec = ice_meta_spec(table->meta, 1);
+    assert_int_equal(spec->fields[0].field_id, 1000); /* same source and transform: same id */
+    assert_int_equal(spec->fields[1].field_id, 1001);
+    append(f, table, 20001, 2, 100, 1000); /* spec 1: day(ts), route */
+    assert_int_equal(count_rows(f, table, NULL, NULL, NULL), 200);
+    /* route = 'shop' on day 20001: spec-0 files prune by day only, spec-1 by both */
+    IceValue shop = {.type = type_str.prim, .bytes = {(const uint8_t *)"shop", 4}};
+    const IceExpr *filter =
+            ice_expr_and(&f->arena, ice_expr_cmp(&f->arena, ICE_EXPR_EQ, 2, type_str.prim, &shop),
+                         ice_expr_and(&f->arena, ts_cmp(f, ICE_EXPR_GT_EQ, 20001 * DAY_US),
+                                      ts_cmp(f, ICE_EXPR_LT, 20002 * DAY_US)));
+    IceScanPlan plan;
+    int64_t n = count_rows(f, table, NULL, filter, &plan);
+    /* candidates: the spec-0 file of day 20001 (50 rows, both routes) and the spec-1
+     * file (day 20001, shop: 25 rows) */
+    assert_int_equal(plan.n_tasks, 2);
+    assert_int_equal(n, 75);
+    ice_table_free(table);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -449,6 +585,9 @@ int main(void)
             cmocka_unit_test_setup_teardown(schema_evolution_keeps_ids, setup, teardown),
             cmocka_unit_test_setup_teardown(store_rejects_bad_names_and_duplicates, setup,
                                             teardown),
+            cmocka_unit_test_setup_teardown(schema_builders_and_checks, setup, teardown),
+            cmocka_unit_test_setup_teardown(evolved_schema_reads_old_files_by_id, setup, teardown),
+            cmocka_unit_test_setup_teardown(partition_evolution_plans_every_spec, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
