@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "tarn.h"
 
 typedef struct CliCommand {
@@ -19,7 +20,7 @@ static const CliCommand commands[] = {
         {"load", "load Envoy access logs into an Iceberg table",
          "tarn load [--table TABLE] FILE...", NULL},
         {"gen", "generate synthetic Envoy Gateway traffic",
-         "tarn gen envoy [--events N] [--start TS] [--days D] [--seed S]", NULL},
+         "tarn gen envoy [--events N] [--start TS] [--days D] [--seed S]", cmd_gen},
         {"serve", "run ingest, streaming, catalog and SQL servers",
          "tarn serve [--http ADDR:PORT] [--pg ADDR:PORT]", NULL},
         {"demo", "a newcomer's first run", "tarn demo", NULL},

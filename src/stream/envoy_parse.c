@@ -181,6 +181,9 @@ void envoy_quote(const char *text, size_t len, char *buf, size_t cap)
         unsigned char ch = (unsigned char)text[i];
         if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
             buf[pos++] = (char)ch;
+        } else if (ch == '\\') {
+            buf[pos++] = '\\';
+            buf[pos++] = '\\';
         } else {
             buf[pos++] = '\\';
             buf[pos++] = 'x';
@@ -392,16 +395,18 @@ static void derive_client_ip(EnvoyRow *row)
     size_t len = row->remote.len;
     if (len > 0 && p[0] == '[') {
         const char *close = memchr(p, ']', len);
-        if (close && close > p + 1)
+        if (close && close > p + 1) {
             envoy_row_set_str(row, ENVOY_COL_CLIENT_IP, p + 1, (size_t)(close - p - 1));
+        }
         return;
     }
     const char *colon = memchr(p, ':', len);
     if (colon && !memchr(colon + 1, ':', len - (size_t)(colon + 1 - p))) {
         len = (size_t)(colon - p); /* host:port; several colons mean a bare IPv6 address */
     }
-    if (len > 0)
+    if (len > 0) {
         envoy_row_set_str(row, ENVOY_COL_CLIENT_IP, p, len);
+    }
 }
 
 /* route_namespace and route from "httproute/<ns>/<name>/rule/<n>..." (n a digit). */
@@ -446,8 +451,9 @@ static void commit_row(EnvoyBatch *batch, const EnvoyRow *row)
         } else {
             ((ColStr *)vec->values)[r] = is_present ? row->strs[col] : (ColStr){0, NULL};
         }
-        if (vec->validity)
+        if (vec->validity) {
             colvec_set_valid(vec->validity, r, is_present);
+        }
         vec->n_rows = r + 1;
     }
     batch->n_rows = r + 1;
@@ -469,8 +475,9 @@ static ErrCode reserve_heap(EnvoyBatch *batch, size_t len, Err *err)
 
 ErrCode envoy_batch_add_line(EnvoyBatch *batch, const char *text, size_t len, Err *err)
 {
-    if (len > 0 && text[len - 1] == '\r')
+    if (len > 0 && text[len - 1] == '\r') {
         len--;
+    }
     if (batch->n_rows >= batch->capacity)
         return err_set(err, ERR_LIMIT, "envoy batch is full (%zu rows)", batch->capacity);
     if (len > ENVOY_MAX_LINE_BYTES)

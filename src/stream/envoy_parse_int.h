@@ -49,8 +49,8 @@ TN_MUST_CHECK ErrCode envoy_parse_text(EnvoyLine *line, Err *err);
  * ERR_INVALID. */
 ErrCode envoy_reject(Err *err, size_t offset, const char *fmt, ...) TN_PRINTF(3, 4);
 
-/* Write `len` bytes of `text` into buf (cap >= 64) for a message: printable ASCII as is,
- * other bytes as \xNN, cut to about 40 characters with "..." when longer. */
+/* Write `len` bytes of `text` into buf (cap >= 64) for a message: printable ASCII as is, a
+ * backslash doubled, other bytes as \xNN, cut to 40 bytes with "..." when longer. */
 void envoy_quote(const char *text, size_t len, char *buf, size_t cap);
 
 /* Outcome of reading an integer from text. */

@@ -368,8 +368,9 @@ static ErrCode scan_number(JsonCursor *cur, bool *is_integer)
     const unsigned char *p = cur->p;
     const unsigned char *end = cur->end;
     const unsigned char *start = p;
-    if (p < end && *p == '-')
+    if (p < end && *p == '-') {
         p++;
+    }
     if (p == end || *p < '0' || *p > '9')
         goto bad;
     if (*p == '0') {
@@ -391,8 +392,9 @@ static ErrCode scan_number(JsonCursor *cur, bool *is_integer)
     }
     if (p < end && (*p == 'e' || *p == 'E')) {
         p++;
-        if (p < end && (*p == '+' || *p == '-'))
+        if (p < end && (*p == '+' || *p == '-')) {
             p++;
+        }
         if (p == end || *p < '0' || *p > '9')
             goto bad;
         while (p < end && *p >= '0' && *p <= '9') {
@@ -531,10 +533,12 @@ static ErrCode read_field(JsonCursor *cur, const JsonKey *key, char **out, Envoy
         text = (const char *)value_start;
         if (rc == ERR_OK && ch == 'n') {
             envoy_row_set_null(row, key->col);
-            if (key->kind == FIELD_XFF)
+            if (key->kind == FIELD_XFF) {
                 row->has_xff = false;
-            if (key->kind == FIELD_REMOTE)
+            }
+            if (key->kind == FIELD_REMOTE) {
                 row->has_remote = false;
+            }
             return ERR_OK;
         }
         if (rc == ERR_OK && (key->kind == FIELD_INT || key->kind == FIELD_TIME))
@@ -561,8 +565,9 @@ static ErrCode read_field(JsonCursor *cur, const JsonKey *key, char **out, Envoy
     }
     /* Kept as a string: a number or boolean keeps its text. Copy unquoted text into the
      * heap (it is never longer than the input it came from). */
-    if (!is_quoted)
+    if (!is_quoted) {
         memcpy(*out, text, len);
+    }
     const char *kept = *out;
     bool is_dash = len == 1 && kept[0] == '-';
     if (key->kind == FIELD_STRING) {
@@ -574,8 +579,9 @@ static ErrCode read_field(JsonCursor *cur, const JsonKey *key, char **out, Envoy
         row->has_remote = !is_dash;
         row->remote = (ColStr){(uint32_t)len, kept};
     }
-    if (!is_dash)
+    if (!is_dash) {
         *out += len;
+    }
     return ERR_OK;
 }
 

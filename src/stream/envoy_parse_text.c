@@ -15,9 +15,10 @@
  * Fields are separated by single spaces (runs of blanks are accepted). Envoy writes "-" for
  * an absent value; it is NULL here. The request line splits at its first and last space
  * (method, path, protocol), so a path with spaces survives. Envoy does not escape quotes
- * inside quoted values, so a quoted field ends at the first '"' followed by a blank or the
- * end of the line. Whatever follows the upstream host (custom formats often append fields)
- * is ignored. The whole line must be valid UTF-8; strings are copied verbatim into the
+ * inside quoted values, so a quoted field ends at the first '"' followed by blanks and the
+ * next field's opening '"' (the request line and the last field: by a blank or the end of
+ * the line). Whatever follows the upstream host (custom formats often append fields) is
+ * ignored. The whole line must be valid UTF-8; strings are copied verbatim into the
  * heap. Field names in reject reasons are the JSON keys of the same values.
  */
 #include <string.h>
@@ -70,8 +71,9 @@ static const char *keep(TextCursor *cur, const char *p, size_t len)
 {
     char *copy = cur->out;
     memcpy(copy, p, len);
-    if (!(len == 1 && p[0] == '-'))
+    if (!(len == 1 && p[0] == '-')) {
         cur->out += len; /* "-" is NULL: nothing kept */
+    }
     return copy;
 }
 
@@ -92,9 +94,12 @@ static void read_token(TextCursor *cur, const char **tok, size_t *len)
     cur->p = p;
 }
 
-/* A quoted field: cur->p at the opening quote; the value ends at the first '"' followed by a
- * blank or the end of the line. */
-static ErrCode read_quoted(TextCursor *cur, const char *what, const char **value, size_t *len)
+/* A quoted field: cur->p at the opening quote. Envoy does not escape quotes inside values,
+ * so the closing quote is found by what follows it: blanks and the next field's opening
+ * quote, or the end of the line, when `is_last` is false (a user agent may hold `" x"`); a
+ * blank or the end of the line for the last field. */
+static ErrCode read_quoted(TextCursor *cur, const char *what, bool is_last, const char **value,
+                           size_t *len)
 {
     if (cur->p >= cur->end || *cur->p != '"')
         return fail_expected(cur, what);
@@ -106,8 +111,14 @@ static ErrCode read_quoted(TextCursor *cur, const char *what, const char **value
             cur->p = cur->end;
             return fail_expected(cur, "a closing '\"'");
         }
-        if (q + 1 == cur->end || q[1] == ' ' || q[1] == '\t')
+        const char *after = q + 1;
+        if (is_last && (after == cur->end || *after == ' ' || *after == '\t'))
             break;
+        while (!is_last && after < cur->end && (*after == ' ' || *after == '\t')) {
+            after++;
+        }
+        if (!is_last && (after == cur->end || (after > q + 1 && *after == '"')))
+            break; /* at the end, the next field reports itself missing */
         q++;
     }
     *value = open;
@@ -121,7 +132,7 @@ static ErrCode read_request_line(TextCursor *cur)
 {
     const char *value;
     size_t len;
-    ErrCode rc = read_quoted(cur, "'\"' before the request line", &value, &len);
+    ErrCode rc = read_quoted(cur, "'\"' before the request line", true, &value, &len);
     if (rc != ERR_OK)
         return rc;
     const char *first_space = memchr(value, ' ', len);
@@ -186,7 +197,7 @@ static ErrCode read_quoted_tail(TextCursor *cur)
             return rc;
         const char *value;
         size_t len;
-        rc = read_quoted(cur, keys[i], &value, &len);
+        rc = read_quoted(cur, keys[i], i + 1 == TN_ARRAY_LEN(keys), &value, &len);
         if (rc != ERR_OK)
             return rc;
         if (cols[i] != ENVOY_COL_CLIENT_IP) {
@@ -229,12 +240,15 @@ ErrCode envoy_parse_text(EnvoyLine *line, Err *err)
         return rc;
     cur.p = close + 1;
     rc = skip_blanks(&cur, "the request line");
-    if (rc == ERR_OK)
+    if (rc == ERR_OK) {
         rc = read_request_line(&cur);
-    if (rc == ERR_OK)
+    }
+    if (rc == ERR_OK) {
         rc = read_bare_fields(&cur);
-    if (rc == ERR_OK)
+    }
+    if (rc == ERR_OK) {
         rc = read_quoted_tail(&cur);
+    }
     if (rc != ERR_OK)
         return rc;
     line->out = cur.out;
