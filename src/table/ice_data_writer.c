@@ -659,7 +659,7 @@ static ErrCode int_field_constant(const IceDataWriter *w, int32_t f, const ColVe
         hi = x > hi ? x : hi;
     }
     *is_known = true;
-    if (n_null == v->n_rows || n_null > 0) {
+    if (n_null > 0) { /* all NULL is one partition; some NULL is two */
         *is_constant = n_null == v->n_rows;
         return ERR_OK;
     }
