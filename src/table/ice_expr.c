@@ -41,6 +41,13 @@ bool ice_expr_is_predicate(IceExprOp op)
     return op > ICE_EXPR_NOT;
 }
 
+bool ice_expr_negation_is_exact(const IceExpr *pred)
+{
+    bool is_float = pred->type.id == ICE_FLOAT || pred->type.id == ICE_DOUBLE;
+    bool is_comparison = pred->op >= ICE_EXPR_LT && pred->op <= ICE_EXPR_NOT_IN;
+    return !(is_float && is_comparison);
+}
+
 static IceExpr *new_node(Arena *arena, IceExprOp op)
 {
     IceExpr *node = arena_zalloc(arena, sizeof *node);
@@ -283,7 +290,11 @@ static const IceExpr *rewrite(Arena *arena, const IceExpr *expr, bool negate, in
     case ICE_EXPR_NOT_IN:
     case ICE_EXPR_STARTS_WITH:
     case ICE_EXPR_NOT_STARTS_WITH:
-        return negate ? ice_expr_with_op(arena, expr, ice_expr_negate_op(expr->op)) : expr;
+        if (!negate)
+            return expr;
+        if (!ice_expr_negation_is_exact(expr))
+            return ice_expr_not(arena, expr);
+        return ice_expr_with_op(arena, expr, ice_expr_negate_op(expr->op));
     }
     return NULL;
 }

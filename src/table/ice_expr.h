@@ -16,9 +16,12 @@
  * Semantics: a row matches when the expression is TRUE under SQL's three-valued logic: a
  * predicate on a NULL value is unknown (never satisfied) except IS NULL / IS NOT NULL, and
  * so are IS_NAN and NOT_NAN of a NULL. -0.0 equals +0.0. Engines disagree about NaN in
- * comparisons (IEEE: never true; PostgreSQL/DuckDB: NaN is above every number), so every
- * evaluator here answers "may match" under both. NOT is pushed into the predicates (NOT
- * x < 5 is x >= 5, NOT x IN (...) is x NOT IN (...)), which three-valued logic allows.
+ * comparisons (IEEE: never true; PostgreSQL/DuckDB/Iceberg: NaN is above every number),
+ * so every evaluator here answers "may match" under both, and the residual stays exact
+ * under both. NOT is pushed into the predicates (NOT x < 5 is x >= 5, NOT x IN (...) is
+ * x NOT IN (...)), which three-valued logic allows, except over comparisons of float and
+ * double columns: under IEEE rules NOT (NaN >= 1) is true but NaN < 1 is false, so those
+ * keep their NOT.
  *
  * Evaluators 1-3 and 5 are conservative: they may say "may match" for a file with no
  * matching row, never "cannot match" for a file with one. The residual is exact: on rows
@@ -116,7 +119,8 @@ TN_MUST_CHECK ErrCode ice_expr_bind(Arena *arena, IceExprOp op, int32_t field_id
                                     const IceExpr **out, Err *err);
 
 /* The same expression with every NOT pushed down into the predicates (NOT (a AND b) =
- * NOT a OR NOT b, NOT x < 5 = x >= 5, NOT x IS NULL = x IS NOT NULL...). Subtrees without
+ * NOT a OR NOT b, NOT x < 5 = x >= 5, NOT x IS NULL = x IS NOT NULL...); a NOT over a
+ * comparison of a float or double column stays (see Semantics above). Subtrees without
  * NOT are shared. Arena-owned; NULL when out of memory. */
 const IceExpr *ice_expr_rewrite_not(Arena *arena, const IceExpr *expr);
 
@@ -148,8 +152,9 @@ TN_MUST_CHECK ErrCode ice_expr_project_inclusive(Arena *arena, const IceExpr *ro
  * Java's ResidualEvaluator): a predicate the tuple decides for every row of the partition
  * becomes TRUE or FALSE (identity fields always; day/hour/... and truncate where the
  * strict or inclusive projection settles it, e.g. ts >= 2026-11-24T00:00 for the
- * partition day 2026-11-25 is TRUE). NOT is pushed into predicates. The result may share
- * nodes with row_expr; *out is arena-owned. Errors: ERR_NOMEM. */
+ * partition day 2026-11-25 is TRUE). NOT is pushed into predicates as in
+ * ice_expr_rewrite_not. The result may share nodes with row_expr; *out is arena-owned.
+ * Errors: ERR_NOMEM. */
 TN_MUST_CHECK ErrCode ice_expr_residual(Arena *arena, const IceExpr *row_expr,
                                         const IcePartitionSpec *spec, const IceSchema *schema,
                                         const IceValue *partition_values, const IceExpr **out,

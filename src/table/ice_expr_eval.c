@@ -131,16 +131,15 @@ static bool eval_mode(IceExprOp op, const IceValue *lits, int32_t n, const IceVa
 }
 
 IceTri ice_expr_eval_value(IceExprOp op, const IceValue *literals, int32_t n_literals,
-                           const IceValue *value)
+                           const IceValue *value, bool negate)
 {
-    if (op == ICE_EXPR_IS_NULL)
-        return value->is_null ? ICE_TRI_TRUE : ICE_TRI_FALSE;
-    if (op == ICE_EXPR_NOT_NULL)
-        return value->is_null ? ICE_TRI_FALSE : ICE_TRI_TRUE;
+    if (op == ICE_EXPR_IS_NULL || op == ICE_EXPR_NOT_NULL)
+        return (value->is_null == (op == ICE_EXPR_IS_NULL)) != negate ? ICE_TRI_TRUE
+                                                                      : ICE_TRI_FALSE;
     if (value->is_null)
-        return ICE_TRI_FALSE;
-    bool ieee = eval_mode(op, literals, n_literals, value, false);
-    bool total = eval_mode(op, literals, n_literals, value, true);
+        return ICE_TRI_FALSE; /* unknown, and so is its NOT */
+    bool ieee = eval_mode(op, literals, n_literals, value, false) != negate;
+    bool total = eval_mode(op, literals, n_literals, value, true) != negate;
     if (ieee != total)
         return ICE_TRI_UNKNOWN;
     return ieee ? ICE_TRI_TRUE : ICE_TRI_FALSE;
@@ -196,6 +195,17 @@ static bool any_literal_within(const IceExpr *pred, const IceValue *lower, const
         if (is_upper_truncatable && has_prefix(lit, upper))
             return true;
         if (ice_expr_value_cmp(upper, lit) >= 0)
+            return true;
+    }
+    return false;
+}
+
+/* A NaN literal (only ice_expr_cmp/ice_expr_in let one in): NaN = NaN holds where NaN
+ * sorts last, so counts and bounds prove nothing. */
+static bool has_nan_literal(const IceExpr *pred)
+{
+    for (int32_t i = 0; i < pred->n_literals; i++) {
+        if (ice_expr_value_is_nan(&pred->literals[i]))
             return true;
     }
     return false;
@@ -277,7 +287,7 @@ static bool range_may_match(IceExprOp op, const IceExpr *pred, const IceValue *l
     return true;
 }
 
-static bool summary_leaf(const SummaryCtx *ctx, const IceExpr *pred, IceExprOp op)
+static bool summary_leaf(const SummaryCtx *ctx, const IceExpr *pred, bool negate)
 {
     int32_t idx = spec_index(ctx->spec, pred->field_id);
     if (idx < 0 || idx >= ctx->n_summaries)
@@ -287,6 +297,11 @@ static bool summary_leaf(const SummaryCtx *ctx, const IceExpr *pred, IceExprOp o
     bool is_float = is_float_type(type.id);
     bool has_values = s->lower.ptr != NULL; /* some non-NULL, non-NaN value */
     bool may_nan = is_float && s->contains_nan != 0;
+    if (negate && !ice_expr_negation_is_exact(pred) && may_nan)
+        return true; /* NOT (NaN >= 1) holds under IEEE rules */
+    if (has_nan_literal(pred))
+        return true;
+    IceExprOp op = negate ? ice_expr_negate_op(pred->op) : pred->op;
     switch (op) {
     case ICE_EXPR_IS_NULL:
         return s->contains_null;
@@ -360,7 +375,7 @@ static bool summaries_walk(const SummaryCtx *ctx, const IceExpr *expr, bool nega
     case ICE_EXPR_NOT_IN:
     case ICE_EXPR_STARTS_WITH:
     case ICE_EXPR_NOT_STARTS_WITH:
-        return summary_leaf(ctx, expr, negate ? ice_expr_negate_op(expr->op) : expr->op);
+        return summary_leaf(ctx, expr, negate);
     }
     return true;
 }
@@ -425,8 +440,8 @@ static IceTri partition_walk(const IceExpr *expr, const IcePartitionSpec *spec,
         int32_t idx = spec_index(spec, expr->field_id);
         if (idx < 0)
             return ICE_TRI_UNKNOWN;
-        IceExprOp op = negate ? ice_expr_negate_op(expr->op) : expr->op;
-        return ice_expr_eval_value(op, expr->literals, expr->n_literals, &values[idx]);
+        return ice_expr_eval_value(expr->op, expr->literals, expr->n_literals, &values[idx],
+                                   negate);
     }
     }
     return ICE_TRI_UNKNOWN;
@@ -478,14 +493,19 @@ static ColumnFacts column_facts(const IceFieldMetrics *m, bool is_float)
     return f;
 }
 
-static bool metrics_leaf(const MetricsCtx *ctx, const IceExpr *pred, IceExprOp op)
+static bool metrics_leaf(const MetricsCtx *ctx, const IceExpr *pred, bool negate)
 {
     const IceFieldMetrics *m = find_metrics(ctx->metrics, pred->field_id);
     IcePrim type;
     if (!ice_schema_find_prim(ctx->schema, pred->field_id, &type))
         type = pred->type;
-    bool is_float = is_float_type(type.id);
+    bool is_float = is_float_type(type.id) || is_float_type(pred->type.id);
     ColumnFacts f = column_facts(m, is_float);
+    if (negate && !ice_expr_negation_is_exact(pred) && f.may_nan && !f.is_nulls_only)
+        return true; /* NOT (NaN >= 1) holds under IEEE rules */
+    if (has_nan_literal(pred))
+        return !f.is_nulls_only;
+    IceExprOp op = negate ? ice_expr_negate_op(pred->op) : pred->op;
     switch (op) {
     case ICE_EXPR_IS_NULL:
         return f.may_null;
@@ -567,7 +587,7 @@ static bool metrics_walk(const MetricsCtx *ctx, const IceExpr *expr, bool negate
     case ICE_EXPR_NOT_IN:
     case ICE_EXPR_STARTS_WITH:
     case ICE_EXPR_NOT_STARTS_WITH:
-        return metrics_leaf(ctx, expr, negate ? ice_expr_negate_op(expr->op) : expr->op);
+        return metrics_leaf(ctx, expr, negate);
     }
     return true;
 }

@@ -34,10 +34,16 @@ int ice_expr_value_cmp(const IceValue *a, const IceValue *b);
 /* True when v is a float or double NaN. */
 bool ice_expr_value_is_nan(const IceValue *v);
 
+/* True when NOT pred selects exactly the rows of pred with the negated op (see
+ * ice_expr_negate_op). False for comparisons of float and double columns: under IEEE
+ * rules NaN >= 1 and NaN < 1 are both false, so NOT (x >= 1) holds for NaN but x < 1
+ * does not. */
+bool ice_expr_negation_is_exact(const IceExpr *pred);
+
 /* Evaluate predicate `op` with `literals` on one value of the field (NULL-aware, SQL
- * semantics as in ice_expr.h). */
+ * semantics as in ice_expr.h), or NOT of it when `negate`. */
 IceTri ice_expr_eval_value(IceExprOp op, const IceValue *literals, int32_t n_literals,
-                           const IceValue *value);
+                           const IceValue *value, bool negate);
 
 /* The inclusive (is_strict false) or strict (is_strict true) projection of one predicate
  * through one partition field whose result type is `result_type`: inclusive holds for the

@@ -4,8 +4,8 @@
  * pq_reader_row_group_may_match() takes a conjunction of column-vs-constant comparisons,
  * so only the top-level conjuncts of the expression can go there (NOT is pushed down on
  * the way: NOT (a OR b) contributes NOT a and NOT b). Anything else (OR below the top,
- * NOT_EQ, NOT_IN, NOT_STARTS_WITH, NaN tests) is simply left out: dropping a conjunct
- * only weakens the filter, so the result stays conservative.
+ * NOT_EQ, NOT_IN, NOT_STARTS_WITH, NaN tests, NOT of a float comparison) is simply left
+ * out: dropping a conjunct only weakens the filter, so the result stays conservative.
  *
  *   predicate        Parquet predicates
  *   =, <, <=         the same comparison
@@ -131,8 +131,7 @@ static void add_predicate(PqOut *out, const IceExpr *pred, IceExprOp op)
             if (ice_expr_value_is_nan(&pred->literals[i]))
                 return;
         }
-        if (!is_float)
-            emit(out, col, PQ_CMP_GE, first);
+        emit(out, col, PQ_CMP_GE, first);
         emit(out, col, PQ_CMP_LE, &pred->literals[pred->n_literals - 1]);
         return;
     case ICE_EXPR_STARTS_WITH:
@@ -184,6 +183,8 @@ static void collect(PqOut *out, const IceExpr *expr, bool negate, int depth)
     case ICE_EXPR_NOT_IN:
     case ICE_EXPR_STARTS_WITH:
     case ICE_EXPR_NOT_STARTS_WITH:
+        if (negate && !ice_expr_negation_is_exact(expr))
+            return; /* NOT (x >= 1) also holds for NaN under IEEE rules */
         add_predicate(out, expr, negate ? ice_expr_negate_op(expr->op) : expr->op);
         return;
     }

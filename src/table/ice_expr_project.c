@@ -363,6 +363,26 @@ static const IceExpr *project_leaf(const ProjectCtx *ctx, const IceExpr *pred)
     return result;
 }
 
+/* NOT of a float comparison, which has no negated op (NaN): only identity fields project
+ * it, as NOT of the same comparison on the partition value (which equals the row's). */
+static const IceExpr *project_not_inexact(const ProjectCtx *ctx, const IceExpr *pred)
+{
+    const IceExpr *result = ice_expr_true();
+    for (int32_t i = 0; i < ctx->spec->n_fields && result; i++) {
+        const IcePartitionField *field = &ctx->spec->fields[i];
+        IcePrim result_type;
+        if (field->source_id != pred->field_id || field->transform.kind != ICE_TR_IDENTITY ||
+            !field_result_type(ctx, pred, i, &result_type))
+            continue;
+        const IceExpr *projected;
+        if (!ice_expr_project_pred(ctx->arena, pred, field, result_type, false, &projected))
+            return NULL;
+        if (projected)
+            result = ice_expr_and(ctx->arena, result, ice_expr_not(ctx->arena, projected));
+    }
+    return result;
+}
+
 /* Inclusive projection with NOT pushed down on the way (`negate`); NULL when out of
  * memory. */
 static const IceExpr *project_walk(const ProjectCtx *ctx, const IceExpr *expr, bool negate,
@@ -399,6 +419,8 @@ static const IceExpr *project_walk(const ProjectCtx *ctx, const IceExpr *expr, b
     case ICE_EXPR_NOT_IN:
     case ICE_EXPR_STARTS_WITH:
     case ICE_EXPR_NOT_STARTS_WITH: {
+        if (negate && !ice_expr_negation_is_exact(expr))
+            return project_not_inexact(ctx, expr);
         const IceExpr *pred =
                 negate ? ice_expr_with_op(ctx->arena, expr, ice_expr_negate_op(expr->op)) : expr;
         return pred ? project_leaf(ctx, pred) : NULL;
@@ -434,16 +456,34 @@ static const IceExpr *residual_leaf(const ProjectCtx *ctx, const IceExpr *pred)
         const IceExpr *strict, *inclusive;
         if (!ice_expr_project_pred(ctx->arena, pred, field, result_type, true, &strict))
             return NULL;
-        if (strict && ice_expr_eval_value(strict->op, strict->literals, strict->n_literals,
-                                          value) == ICE_TRI_TRUE)
+        if (strict && ice_expr_eval_value(strict->op, strict->literals, strict->n_literals, value,
+                                          false) == ICE_TRI_TRUE)
             return ice_expr_true();
         if (!ice_expr_project_pred(ctx->arena, pred, field, result_type, false, &inclusive))
             return NULL;
         if (inclusive && ice_expr_eval_value(inclusive->op, inclusive->literals,
-                                             inclusive->n_literals, value) == ICE_TRI_FALSE)
+                                             inclusive->n_literals, value, false) == ICE_TRI_FALSE)
             return ice_expr_false();
     }
     return pred;
+}
+
+/* NOT of a float comparison (see project_not_inexact): an identity partition value
+ * decides it when both NaN rules agree; otherwise the NOT stays. */
+static const IceExpr *residual_not_inexact(const ProjectCtx *ctx, const IceExpr *pred)
+{
+    for (int32_t i = 0; i < ctx->spec->n_fields; i++) {
+        const IcePartitionField *field = &ctx->spec->fields[i];
+        if (field->source_id != pred->field_id || field->transform.kind != ICE_TR_IDENTITY)
+            continue;
+        IceTri tri = ice_expr_eval_value(pred->op, pred->literals, pred->n_literals,
+                                         &ctx->values[i], true);
+        if (tri == ICE_TRI_TRUE)
+            return ice_expr_true();
+        if (tri == ICE_TRI_FALSE)
+            return ice_expr_false();
+    }
+    return ice_expr_not(ctx->arena, pred);
 }
 
 static const IceExpr *residual_walk(const ProjectCtx *ctx, const IceExpr *expr, bool negate,
@@ -484,6 +524,8 @@ static const IceExpr *residual_walk(const ProjectCtx *ctx, const IceExpr *expr, 
     case ICE_EXPR_NOT_IN:
     case ICE_EXPR_STARTS_WITH:
     case ICE_EXPR_NOT_STARTS_WITH: {
+        if (negate && !ice_expr_negation_is_exact(expr))
+            return residual_not_inexact(ctx, expr);
         const IceExpr *pred =
                 negate ? ice_expr_with_op(ctx->arena, expr, ice_expr_negate_op(expr->op)) : expr;
         return pred ? residual_leaf(ctx, pred) : NULL;

@@ -183,6 +183,19 @@ static void ice_expr_rewrite_not_pushes_into_predicates(void **state)
     check_text(e, NULL, "not (#1 < 5 and (starts_with(#2, 'a') or not #3 is null))");
     const IceExpr *r = ice_expr_rewrite_not(&arena, e);
     check_text(r, NULL, "(#1 >= 5 or (not starts_with(#2, 'a') and #3 is null))");
+    /* NOT over a double comparison stays: NOT (NaN >= 1) holds under IEEE rules, NaN < 1
+     * does not. NOT over is_nan is exact. */
+    IceValue one = ice_value_double(1.0);
+    const IceExpr *ge = ice_expr_cmp(&arena, ICE_EXPR_GT_EQ, 6, t_dbl, &one);
+    check_text(ice_expr_rewrite_not(&arena, ice_expr_not(&arena, ice_expr_or(&arena, ge, lt))),
+               NULL, "(not #6 >= 1.0 and #1 >= 5)");
+    check_text(ice_expr_rewrite_not(
+                       &arena,
+                       ice_expr_not(&arena, ice_expr_unary(&arena, ICE_EXPR_IS_NAN, 6, t_dbl))),
+               NULL, "not is_nan(#6)");
+    PqPredicate preds[4];
+    const int32_t cols[] = {6};
+    assert_int_equal(ice_expr_to_pq_predicates(ice_expr_not(&arena, ge), cols, 1, preds, 4), 0);
     /* A tree without NOT comes back as it is. */
     const IceExpr *plain = ice_expr_and(&arena, lt, sw);
     assert_ptr_equal(ice_expr_rewrite_not(&arena, plain), plain);
