@@ -40,6 +40,7 @@
  */
 #include "table/ice_data_writer.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -996,6 +997,31 @@ static ErrCode set_options(IceDataWriter *w, const IceDataWriterOptions *opts,
     return ERR_OK;
 }
 
+/* w->data_dir: `data_dir` made absolute (records carry absolute paths) without trailing
+ * slashes. Errors: ERR_INVALID (empty), ERR_IO (no current directory), ERR_NOMEM. */
+static ErrCode set_data_dir(IceDataWriter *w, const char *data_dir, Err *err)
+{
+    size_t dir_len = strlen(data_dir);
+    if (dir_len == 0)
+        return err_set(err, ERR_INVALID, "data directory is empty");
+    while (dir_len > 1 && data_dir[dir_len - 1] == '/') {
+        dir_len--;
+    }
+    if (data_dir[0] == '/') {
+        w->data_dir = arena_strndup(&w->arena, data_dir, dir_len);
+        return w->data_dir ? ERR_OK : arena_error(&w->arena, err);
+    }
+    char cwd[WRITER_PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd))
+        return err_errno(err, ERR_IO, errno, "could not get the current directory");
+    while (dir_len >= 2 && data_dir[0] == '.' && data_dir[1] == '/') {
+        data_dir += 2;
+        dir_len -= 2;
+    }
+    w->data_dir = arena_sprintf(&w->arena, "%s/%.*s", cwd, (int)dir_len, data_dir);
+    return w->data_dir ? ERR_OK : arena_error(&w->arena, err);
+}
+
 static void writer_free(IceDataWriter *w)
 {
     hashmap_fini(&w->part_index);
@@ -1024,12 +1050,7 @@ ErrCode ice_data_writer_open(Mem *mem, const char *data_dir, const IceSchema *sc
     strbuf_init(&w->key, mem);
     strbuf_init(&w->prev_key, mem);
     uuid_random_text(w->uuid);
-    size_t dir_len = strlen(data_dir);
-    while (dir_len > 1 && data_dir[dir_len - 1] == '/') {
-        dir_len--;
-    }
-    w->data_dir = arena_strndup(&w->arena, data_dir, dir_len);
-    ErrCode rc = w->data_dir ? ERR_OK : arena_error(&w->arena, err);
+    ErrCode rc = set_data_dir(w, data_dir, err);
     if (rc == ERR_OK) {
         rc = set_options(w, opts, schema_json, err);
     }

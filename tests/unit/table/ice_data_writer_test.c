@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "format/pq_reader.h"
 #include "table/ice_data_writer.h"
@@ -750,6 +751,46 @@ static void string_and_binary_bounds_are_truncated(void **state)
     assert_int_equal(mem_used(&mem), 0);
 }
 
+static void relative_data_dir_gives_absolute_paths(void **state)
+{
+    (void)state;
+    char dir[1024], cwd[1024];
+    test_tmpdir("ice_data_writer_relative", dir, sizeof dir);
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(dir), 0);
+    Mem mem;
+    mem_init(&mem, NULL, "test", 0);
+    Arena arena;
+    arena_init(&arena, &mem, 0);
+    Err err;
+    IceDataWriter *w = NULL;
+    assert_int_equal(ice_data_writer_open(&mem, "", &schema, NULL, &spec, NULL, &w, &err),
+                     ERR_INVALID);
+    assert_ok(ice_data_writer_open(&mem, "./rel/data/", &schema, NULL, &spec, NULL, &w, &err),
+              &err);
+    Row rows[3];
+    uint64_t rng = SEED ^ 6;
+    for (int i = 0; i < 3; i++) {
+        random_row(&rng, &rows[i], 1, N_WORDS);
+    }
+    ColVec cols[N_COLS];
+    build_batch(&arena, rows, 3, false, cols);
+    assert_ok(ice_data_writer_write(w, cols, 3, &err), &err);
+    IceDataFile *files = NULL;
+    size_t n_files = 0;
+    assert_ok(ice_data_writer_close(w, &arena, &files, &n_files, &err), &err);
+    assert_int_equal(chdir(cwd), 0);
+    assert_true(n_files > 0);
+    char want[1100];
+    snprintf(want, sizeof want, "%s/rel/data/ts_day=", dir);
+    for (size_t f = 0; f < n_files; f++) {
+        assert_memory_equal(files[f].file_path, want, strlen(want));
+        assert_int_equal(files[f].file_size_bytes, file_size(files[f].file_path));
+    }
+    arena_fini(&arena);
+    assert_int_equal(mem_used(&mem), 0);
+}
+
 static void files_roll_at_the_target_size(void **state)
 {
     (void)state;
@@ -1014,6 +1055,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
             cmocka_unit_test(partitioned_files_hold_every_row_with_correct_metrics),
             cmocka_unit_test(string_and_binary_bounds_are_truncated),
+            cmocka_unit_test(relative_data_dir_gives_absolute_paths),
             cmocka_unit_test(files_roll_at_the_target_size),
             cmocka_unit_test(least_recently_used_file_is_closed_past_max_open_files),
             cmocka_unit_test(abort_deletes_every_file_and_directory),
