@@ -525,6 +525,8 @@ static void plan_minutes(EnvoyGen *gen)
 /* Sort the minute's offsets: LSD radix sort, two 8-bit passes. */
 static void sort_offsets(uint16_t *values, uint16_t *tmp, size_t n)
 {
+    if (n < 2)
+        return; /* also keeps NULL arrays of an empty minute away from memcpy */
     for (int shift = 0; shift < 16; shift += 8) {
         size_t counts[257] = {0};
         for (size_t i = 0; i < n; i++) {

@@ -12,8 +12,8 @@
  * A reject stops before step 3, so the vectors and the heap are untouched.
  *
  * Memory: the vectors live in `vec_arena`, allocated once by envoy_batch_new for the
- * capacity. String bytes live in chunks of HEAP_CHUNK_BYTES (or one line's length when a
- * line is longer) carved from `heap_arena`; envoy_batch_reset recycles that arena, so a
+ * capacity. String bytes live in chunks of `chunk_bytes` (or one line's length when a line
+ * is longer) carved from `heap_arena`; envoy_batch_reset recycles that arena, so a
  * steady loop reuses the same chunks. The only allocation in the per-line path is taking a
  * new chunk when the current one cannot hold the next line's reservation.
  */
@@ -27,8 +27,10 @@
 #include "stream/envoy_parse_int.h"
 
 /* A string heap chunk: big enough that taking one is rare (about 2000 typical lines),
- * small enough that the tail wasted when a line does not fit is noise. */
-#define HEAP_CHUNK_BYTES ((size_t)1 << 20)
+ * small enough that the tail wasted when a line does not fit is noise. Small batches (an
+ * HTTP request's few lines) take chunks of 1 KiB per row, at least MIN_HEAP_CHUNK_BYTES. */
+#define HEAP_CHUNK_BYTES     ((size_t)1 << 20)
+#define MIN_HEAP_CHUNK_BYTES ((size_t)64 << 10)
 
 #define MAX_CAPACITY_ROWS ((size_t)1 << 24)
 
@@ -79,6 +81,7 @@ struct EnvoyBatch {
     size_t capacity;     /* rows the vectors hold */
     size_t n_rows;       /* rows appended since the last reset */
     size_t string_bytes; /* heap bytes kept by those rows */
+    size_t chunk_bytes;  /* size of an ordinary string heap chunk */
     char *heap_cur;      /* next free byte of the current chunk */
     char *heap_end;      /* end of the current chunk */
     Arena vec_arena;     /* the vectors; lives as long as the batch */
@@ -99,7 +102,9 @@ ErrCode envoy_batch_new(Mem *mem, size_t capacity_rows, EnvoyBatch **out, Err *e
     batch->mem = mem;
     batch->capacity = capacity_rows;
     arena_init(&batch->vec_arena, mem, 0);
-    arena_init(&batch->heap_arena, mem, HEAP_CHUNK_BYTES);
+    batch->chunk_bytes =
+            TN_MIN(HEAP_CHUNK_BYTES, TN_MAX(MIN_HEAP_CHUNK_BYTES, capacity_rows << 10));
+    arena_init(&batch->heap_arena, mem, batch->chunk_bytes);
     for (int col = 0; col < ENVOY_N_COLS; col++) {
         const EnvoyColumnDef *def = &envoy_columns[col];
         ErrCode rc = colvec_alloc(&batch->vec_arena, def->type, capacity_rows, def->is_nullable,
@@ -464,7 +469,7 @@ static ErrCode reserve_heap(EnvoyBatch *batch, size_t len, Err *err)
 {
     if ((size_t)(batch->heap_end - batch->heap_cur) >= len && batch->heap_cur)
         return ERR_OK;
-    size_t chunk = TN_MAX(len, HEAP_CHUNK_BYTES);
+    size_t chunk = TN_MAX(len, batch->chunk_bytes);
     char *block = arena_alloc(&batch->heap_arena, chunk);
     if (!block)
         return arena_error(&batch->heap_arena, err);
