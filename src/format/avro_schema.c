@@ -112,7 +112,9 @@ static AvroSchema *new_node(SchemaParser *sp, AvroKind kind)
     return s;
 }
 
-/* An Iceberg id attribute: absent -> -1; an integer or a string of digits in [0, 2^31). */
+/* An Iceberg id attribute: absent -> -1; else an integer, or a string of one, within 32 bits
+ * (Java Iceberg accepts both forms). Iceberg's ids are not negative, but one that is does
+ * not make the file unreadable: it simply never matches a lookup. */
 static ErrCode parse_id(SchemaParser *sp, json_t *obj, const char *key, const char *path,
                         int32_t *out)
 {
@@ -120,21 +122,22 @@ static ErrCode parse_id(SchemaParser *sp, json_t *obj, const char *key, const ch
     *out = -1;
     if (!v)
         return ERR_OK;
-    long long n = -1;
+    long long n = 0;
+    bool is_ok = false;
     if (json_is_integer(v)) {
         n = json_integer_value(v);
+        is_ok = true;
     } else if (json_is_string(v)) {
         const char *s = json_string_value(v);
         char *end = NULL;
         errno = 0;
         n = strtoll(s, &end, 10);
-        if (errno || end == s || *end || s[0] < '0' || s[0] > '9')
-            n = -1;
+        is_ok = !errno && end != s && !*end && (s[0] == '-' || (s[0] >= '0' && s[0] <= '9'));
     }
-    if (n < 0 || n > INT32_MAX)
+    if (!is_ok || n < INT32_MIN || n > INT32_MAX)
         return err_set(sp->err, ERR_INVALID,
-                       "avro schema at %s: attribute \"%s\" must be an integer from 0 to %d",
-                       shown(path), key, INT32_MAX);
+                       "avro schema at %s: attribute \"%s\" must be a 32-bit integer", shown(path),
+                       key);
     *out = (int32_t)n;
     return ERR_OK;
 }
@@ -451,9 +454,9 @@ static void derive_map_ids(AvroSchema *s)
     if (!s->logical_type || strcmp(s->logical_type, "map") != 0 || rec->kind != AVRO_RECORD)
         return;
     for (int32_t i = 0; i < rec->n_fields; i++) {
-        if (s->key_id < 0 && strcmp(rec->fields[i].name, "key") == 0)
+        if (s->key_id == -1 && strcmp(rec->fields[i].name, "key") == 0)
             s->key_id = rec->fields[i].field_id;
-        if (s->value_id < 0 && strcmp(rec->fields[i].name, "value") == 0)
+        if (s->value_id == -1 && strcmp(rec->fields[i].name, "value") == 0)
             s->value_id = rec->fields[i].field_id;
     }
 }
@@ -714,7 +717,7 @@ static ErrCode put_fields(JsonWriter *jw, const AvroSchema *s, bool in_ns, int d
             rc = put(jw, ",\"type\":");
         if (rc == ERR_OK)
             rc = put_schema(jw, f->schema, in_ns, depth + 1);
-        if (rc == ERR_OK && f->field_id >= 0)
+        if (rc == ERR_OK && f->field_id != -1)
             rc = put_key_int(jw, "field-id", f->field_id);
         if (rc == ERR_OK && s->field_attrs)
             rc = put_attrs(jw, s->field_attrs[i]);
@@ -811,12 +814,12 @@ static ErrCode put_container(JsonWriter *jw, const AvroSchema *s, bool in_ns, in
                            s->kind == AVRO_ARRAY ? "items" : "values");
     if (rc == ERR_OK)
         rc = put_schema(jw, child, in_ns, depth + 1);
-    if (rc == ERR_OK && s->kind == AVRO_ARRAY && s->element_id >= 0)
+    if (rc == ERR_OK && s->kind == AVRO_ARRAY && s->element_id != -1)
         rc = put_key_int(jw, "element-id", s->element_id);
     bool is_array = s->kind == AVRO_ARRAY;
-    if (rc == ERR_OK && s->key_id >= 0 && !(is_array && is_derived_map_id(s, "key", s->key_id)))
+    if (rc == ERR_OK && s->key_id != -1 && !(is_array && is_derived_map_id(s, "key", s->key_id)))
         rc = put_key_int(jw, "key-id", s->key_id);
-    if (rc == ERR_OK && s->value_id >= 0 &&
+    if (rc == ERR_OK && s->value_id != -1 &&
         !(is_array && is_derived_map_id(s, "value", s->value_id)))
         rc = put_key_int(jw, "value-id", s->value_id);
     return rc == ERR_OK ? put_common(jw, s) : rc;

@@ -531,7 +531,7 @@ static void avro_schema_errors_name_the_path(void **state)
             {"[\"int\",\"null\",\"int\"]", "union has two int branches"},
             {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\",\"type\":\"int\","
              "\"field-id\":\"x1\"}]}",
-             "attribute \"field-id\" must be an integer"},
+             "attribute \"field-id\" must be a 32-bit integer"},
             {"{\"type\":\"record\",\"name\":\"r\",\"fields\":[{\"name\":\"a\",\"type\":"
              "{\"type\":\"record\",\"name\":\"r\",\"fields\":[]}}]}",
              "named type \"r\" is defined twice"},
