@@ -212,6 +212,21 @@ void *mem_realloc(Mem *mem, void *p, size_t size, Err *err)
         moved = realloc(block, total);
         if (moved)
             memcpy(moved, &size, sizeof size);
+    } else if (block_is_mapped(block) && total >= MEM_HUGE_BYTES) {
+        /* between mappings: mremap moves page tables, not bytes, and the pages already
+         * touched stay resident (a doubling buffer would otherwise copy and re-fault
+         * everything it holds each time it grows) */
+        size_t old_len = mapped_bytes(old_size + HEADER_BYTES);
+        size_t new_len = mapped_bytes(total);
+        moved = block;
+        if (new_len != old_len) {
+            void *q = mremap(block, old_len, new_len, MREMAP_MAYMOVE);
+            moved = q == MAP_FAILED ? NULL : q;
+            if (moved && new_len > old_len)
+                (void)madvise(moved, new_len, MADV_HUGEPAGE); /* advice only */
+        }
+        if (moved)
+            memcpy(moved, &size, sizeof size);
     } else {
         /* to, from or between mappings: a new block and a copy */
         bool is_zeroed;

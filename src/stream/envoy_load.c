@@ -412,8 +412,8 @@ static ErrCode finish_target(EnvoyLoader *loader, Target *target, IceTxn **txn, 
     if (!target->writer) {
         return ERR_OK;
     }
-    IceDataFile *files;
-    size_t n;
+    IceDataFile *files = NULL;
+    size_t n = 0;
     ErrCode rc = ice_data_writer_close(target->writer, &loader->arena, &files, &n, err);
     target->writer = NULL;
     if (rc == ERR_OK && n > 0) {

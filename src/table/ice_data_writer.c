@@ -103,6 +103,7 @@ void ice_data_writer_options_default(IceDataWriterOptions *opts)
     opts->n_threads = 1;
     opts->max_open_files = WRITER_DEFAULT_MAX_OPEN;
     opts->metrics_truncate = WRITER_DEFAULT_TRUNCATE;
+    opts->is_durable = true;
 }
 
 /* ---- directories ------------------------------------------------------------------------ */
@@ -982,6 +983,7 @@ static ErrCode set_options(IceDataWriter *w, const IceDataWriterOptions *opts,
     pq_writer_options_default(&w->pq_opts);
     w->pq_opts.codec = w->opts.codec;
     w->pq_opts.n_threads = w->opts.n_threads;
+    w->pq_opts.is_durable = w->opts.is_durable;
     /* At most half the target, so a row group is flushed (and the compression ratio seen)
      * before the uncompressed estimate alone could roll the file. */
     size_t half_target = (size_t)(w->opts.target_file_bytes / 2);

@@ -36,6 +36,8 @@ typedef struct IceDataWriterOptions {
     int32_t metrics_truncate;  /* string/binary bound truncation, default 16
                                   (write.metadata.metrics.default=truncate(16)); 0 keeps
                                   full bounds. Other numeric fields <= 0 take their default. */
+    bool is_durable;           /* fsync each file as it closes (default true): a commit that
+                                  references a file must never outlive the file's bytes */
 } IceDataWriterOptions;
 
 typedef struct IceDataWriter IceDataWriter;

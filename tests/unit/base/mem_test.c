@@ -100,6 +100,39 @@ static void mem_realloc_accounts_the_difference(void **state)
     mem_free(&mem, fresh);
 }
 
+/* Mapped blocks grow and shrink in place of a copy (mremap): contents survive every
+ * size class change, small -> mapped -> bigger mapped -> smaller mapped -> small. */
+static unsigned char pattern_at(size_t i)
+{
+    return (unsigned char)(i * 7 % 251);
+}
+
+static void mem_realloc_keeps_contents_across_mapped_sizes(void **state)
+{
+    (void)state;
+    Mem mem;
+    mem_init(&mem, NULL, "big", 0);
+    Err err;
+    size_t sizes[] = {1000, (size_t)3 << 20, (size_t)9 << 20, (size_t)5 << 20, 2000};
+    unsigned char *p = mem_alloc(&mem, 100, &err);
+    for (size_t i = 0; i < 100; i++)
+        p[i] = pattern_at(i);
+    size_t filled = 100;
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        p = mem_realloc(&mem, p, sizes[k], &err);
+        assert_non_null(p);
+        assert_int_equal(mem_used(&mem), sizes[k]);
+        size_t keep = TN_MIN(filled, sizes[k]);
+        for (size_t i = 0; i < keep; i += 97)
+            assert_int_equal(p[i], pattern_at(i));
+        for (size_t i = keep; i < sizes[k]; i++)
+            p[i] = pattern_at(i);
+        filled = sizes[k];
+    }
+    mem_free(&mem, p);
+    assert_int_equal(mem_used(&mem), 0);
+}
+
 static void mem_fail_at_fails_exactly_the_nth_allocation_once(void **state)
 {
     (void)state;
@@ -264,6 +297,7 @@ int main(void)
             cmocka_unit_test(mem_charges_every_ancestor),
             cmocka_unit_test(mem_tracks_peak),
             cmocka_unit_test(mem_realloc_accounts_the_difference),
+            cmocka_unit_test(mem_realloc_keeps_contents_across_mapped_sizes),
             cmocka_unit_test(mem_fail_at_fails_exactly_the_nth_allocation_once),
             cmocka_unit_test(mem_fail_at_on_a_parent_hits_child_allocations),
             cmocka_unit_test(mem_calloc_zeroes_and_catches_overflow),
