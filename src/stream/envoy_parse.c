@@ -167,14 +167,14 @@ const ColVec *envoy_batch_columns(const EnvoyBatch *batch)
 
 /* ---- helpers shared with the format parsers ------------------------------------------ */
 
-ErrCode envoy_reject(Err *err, size_t offset, const char *fmt, ...)
+void envoy_reject_msg(Err *err, size_t offset, const char *fmt, ...)
 {
     char reason[ERR_MSG_CAP];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
-    return err_set(err, ERR_INVALID, "%s (byte %zu)", reason, offset);
+    err_set(err, ERR_INVALID, "%s (byte %zu)", reason, offset);
 }
 
 void envoy_quote(const char *text, size_t len, char *buf, size_t cap)

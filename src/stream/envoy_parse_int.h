@@ -45,9 +45,11 @@ typedef struct EnvoyLine {
 TN_MUST_CHECK ErrCode envoy_parse_json(EnvoyLine *line, Err *err);
 TN_MUST_CHECK ErrCode envoy_parse_text(EnvoyLine *line, Err *err);
 
-/* Record a reject: the formatted reason followed by " (byte <offset>)". Returns
- * ERR_INVALID. */
-ErrCode envoy_reject(Err *err, size_t offset, const char *fmt, ...) TN_PRINTF(3, 4);
+/* Record a reject in err: the formatted reason followed by " (byte <offset>)", code
+ * ERR_INVALID. envoy_reject is the same as an expression of value ERR_INVALID, so callers
+ * `return envoy_reject(...)` (and static analysis sees the constant). */
+void envoy_reject_msg(Err *err, size_t offset, const char *fmt, ...) TN_PRINTF(3, 4);
+#define envoy_reject(err, offset, ...) (envoy_reject_msg((err), (offset), __VA_ARGS__), ERR_INVALID)
 
 /* Write `len` bytes of `text` into buf (cap >= 64) for a message: printable ASCII as is, a
  * backslash doubled, other bytes as \xNN, cut to 40 bytes with "..." when longer. */

@@ -130,8 +130,8 @@ static ErrCode read_quoted(TextCursor *cur, const char *what, bool is_last, cons
 /* "METHOD PATH PROTOCOL": split at the first and the last space. */
 static ErrCode read_request_line(TextCursor *cur)
 {
-    const char *value;
-    size_t len;
+    const char *value = NULL;
+    size_t len = 0;
     ErrCode rc = read_quoted(cur, "'\"' before the request line", true, &value, &len);
     if (rc != ERR_OK)
         return rc;
@@ -195,8 +195,8 @@ static ErrCode read_quoted_tail(TextCursor *cur)
         ErrCode rc = skip_blanks(cur, keys[i]);
         if (rc != ERR_OK)
             return rc;
-        const char *value;
-        size_t len;
+        const char *value = NULL;
+        size_t len = 0;
         rc = read_quoted(cur, keys[i], i + 1 == TN_ARRAY_LEN(keys), &value, &len);
         if (rc != ERR_OK)
             return rc;
