@@ -325,7 +325,7 @@ static void apply_truncate(int32_t width, const IceValue *in, IceValue *out)
     *out = *in;
     switch (in->type.id) {
     case ICE_INT: {
-        int64_t rem = ((in->i32 % width) + width) % width;
+        int64_t rem = (((int64_t)in->i32 % width) + width) % width; /* no int overflow */
         out->i32 = (int32_t)(uint32_t)((uint32_t)in->i32 - (uint32_t)rem);
         return;
     }
@@ -494,7 +494,7 @@ size_t ice_transform_human(IceTransform transform, const IceValue *result, char 
         return (size_t)snprintf(buf, buf_len, "null");
     switch (transform.kind) {
     case ICE_TR_YEAR:
-        return (size_t)snprintf(buf, buf_len, "%04d", 1970 + result->i32);
+        return (size_t)snprintf(buf, buf_len, "%04lld", 1970LL + result->i32);
     case ICE_TR_MONTH:
         return (size_t)snprintf(buf, buf_len, "%04lld-%02lld",
                                 (long long)(1970 + floor_div(result->i32, 12)),

@@ -133,6 +133,60 @@ static void ice_expr_projects_timestamps_through_time_transforms(void **state)
     project_one(a, day, 1, ICE_EXPR_LT, ice_value_timestamptz(INT64_MIN), "true");
 }
 
+/* Every comparison through every transform of a timestamp (and bucket of a long): the
+ * literal sits inside its hour, so each time transform gives one partition value. */
+static void ice_expr_projects_each_comparison_through_each_transform(void **state)
+{
+    Arena *a = &((Fixture *)*state)->arena;
+    static const IceExprOp ops[] = {ICE_EXPR_LT,      ICE_EXPR_LT_EQ,   ICE_EXPR_GT,
+                                    ICE_EXPR_GT_EQ,   ICE_EXPR_EQ,      ICE_EXPR_NOT_EQ,
+                                    ICE_EXPR_IS_NULL, ICE_EXPR_NOT_NULL};
+    static const struct {
+        IceTransform tr;
+        int32_t source_id;
+        const char *want[8];
+    } cases[] = {
+            {{ICE_TR_HOUR, 0},
+             1,
+             {"#1000 <= 489994", "#1000 <= 489994", "#1000 >= 489994", "#1000 >= 489994",
+              "#1000 = 489994", "true", "#1000 is null", "#1000 is not null"}},
+            {{ICE_TR_DAY, 0},
+             1,
+             {"#1000 <= 20416", "#1000 <= 20416", "#1000 >= 20416", "#1000 >= 20416",
+              "#1000 = 20416", "true", "#1000 is null", "#1000 is not null"}},
+            {{ICE_TR_MONTH, 0},
+             1,
+             {"#1000 <= 670", "#1000 <= 670", "#1000 >= 670", "#1000 >= 670", "#1000 = 670", "true",
+              "#1000 is null", "#1000 is not null"}},
+            {{ICE_TR_YEAR, 0},
+             1,
+             {"#1000 <= 55", "#1000 <= 55", "#1000 >= 55", "#1000 >= 55", "#1000 = 55", "true",
+              "#1000 is null", "#1000 is not null"}},
+            {{ICE_TR_IDENTITY, 0},
+             1,
+             {"#1000 < '2025-11-24T10:15:00Z'", "#1000 <= '2025-11-24T10:15:00Z'",
+              "#1000 > '2025-11-24T10:15:00Z'", "#1000 >= '2025-11-24T10:15:00Z'",
+              "#1000 = '2025-11-24T10:15:00Z'", "#1000 != '2025-11-24T10:15:00Z'", "#1000 is null",
+              "#1000 is not null"}},
+            {{ICE_TR_VOID, 0}, 1, {"true", "true", "true", "true", "true", "true", "true", "true"}},
+            {{ICE_TR_BUCKET, 16},
+             2,
+             {"true", "true", "true", "true", "#1000 = 3", "true", "#1000 is null",
+              "#1000 is not null"}},
+            {{ICE_TR_TRUNCATE, 10},
+             2,
+             {"#1000 <= 30", "#1000 <= 30", "#1000 >= 30", "#1000 >= 30", "#1000 = 30", "true",
+              "#1000 is null", "#1000 is not null"}},
+    };
+    for (size_t c = 0; c < TN_ARRAY_LEN(cases); c++) {
+        IceValue lit =
+                cases[c].source_id == 1 ? ice_value_timestamptz(when_us) : ice_value_long(34);
+        for (size_t o = 0; o < TN_ARRAY_LEN(ops); o++) {
+            project_one(a, cases[c].tr, cases[c].source_id, ops[o], lit, cases[c].want[o]);
+        }
+    }
+}
+
 static void ice_expr_projects_dates_through_time_transforms(void **state)
 {
     Arena *a = &((Fixture *)*state)->arena;
@@ -412,11 +466,71 @@ static void ice_expr_residual_uses_strict_and_inclusive_projections(void **state
     check_residual(a, &spec, pred(a, ICE_EXPR_GT, 1, ts), null_tuple, "false");
 }
 
+/* Rerun projection, residual, binding and the partition path with allocation N failing,
+ * N = 1, 2, ... until they succeed: each failure is ERR_NOMEM and leaks nothing. */
+static void ice_expr_survives_allocation_failures(void **state)
+{
+    Arena *a = &((Fixture *)*state)->arena;
+    const IcePartitionField fields[] = {
+            {.source_id = 1, .field_id = 1000, .name = "ts_day", .transform = TR(ICE_TR_DAY, 0)},
+            {.source_id = 2, .field_id = 1001, .name = "id_b", .transform = TR(ICE_TR_BUCKET, 4)},
+            {.source_id = 4, .field_id = 1002, .name = "s_t", .transform = TR(ICE_TR_TRUNCATE, 2)},
+            {.source_id = 3, .field_id = 1003, .name = "n_t", .transform = TR(ICE_TR_TRUNCATE, 10)},
+            {.source_id = 6,
+             .field_id = 1004,
+             .name = "route",
+             .transform = TR(ICE_TR_IDENTITY, 0)},
+    };
+    const IcePartitionSpec spec = {.spec_id = 1, .fields = fields, .n_fields = 5};
+    IceValue ids[3] = {ice_value_long(1), ice_value_long(2), ice_value_long(3)};
+    const IceExpr *e =
+            ice_expr_or(a,
+                        ice_expr_and(a, pred(a, ICE_EXPR_LT, 1, ice_value_timestamptz(-5)),
+                                     ice_expr_or(a,
+                                                 ice_expr_in(a, ICE_EXPR_IN, 2,
+                                                             (IcePrim){.id = ICE_LONG}, ids, 3),
+                                                 ice_expr_not(a, pred(a, ICE_EXPR_STARTS_WITH, 4,
+                                                                      ice_value_cstring("abcd"))))),
+                        ice_expr_and(a, pred(a, ICE_EXPR_LT, 3, ice_value_int(15)),
+                                     pred(a, ICE_EXPR_EQ, 6, ice_value_cstring("r/1"))));
+    assert_non_null(e);
+    IceValue tuple[5] = {ice_value_int(-1), ice_value_int(2), ice_value_cstring("ab"),
+                         ice_value_int(10), ice_value_cstring("r/1")};
+    IceValue lits[2] = {ice_value_cstring("2025-11-24"), ice_value_cstring("1970-01-01")};
+    long n;
+    for (n = 1; n < 10000; n++) {
+        Mem mem;
+        mem_init(&mem, NULL, "test", 0);
+        Arena arena;
+        arena_init(&arena, &mem, 256); /* small blocks: many allocations to fail */
+        mem_fail_at(&mem, n);
+        Err err;
+        const IceExpr *out = NULL;
+        const char *path = NULL;
+        ErrCode rc = ice_expr_project_inclusive(&arena, e, &spec, &schema, &out, &err);
+        if (rc == ERR_OK)
+            rc = ice_expr_residual(&arena, e, &spec, &schema, tuple, &out, &err);
+        if (rc == ERR_OK)
+            rc = ice_expr_bind(&arena, ICE_EXPR_IN, 5, (IcePrim){.id = ICE_DATE}, lits, 2, &out,
+                               &err);
+        if (rc == ERR_OK)
+            rc = ice_partition_path(&arena, &spec, tuple, &path, &err);
+        arena_fini(&arena);
+        assert_int_equal(mem_used(&mem), 0);
+        if (rc == ERR_OK)
+            break;
+        assert_int_equal(rc, ERR_NOMEM);
+    }
+    assert_true(n > 3 && n < 10000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup_teardown(ice_expr_projects_timestamps_through_time_transforms,
                                             setup, teardown),
+            cmocka_unit_test_setup_teardown(
+                    ice_expr_projects_each_comparison_through_each_transform, setup, teardown),
             cmocka_unit_test_setup_teardown(ice_expr_projects_dates_through_time_transforms, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(ice_expr_projects_bucket_only_for_equality, setup,
@@ -433,6 +547,7 @@ int main(void)
                                             setup, teardown),
             cmocka_unit_test_setup_teardown(ice_expr_residual_keeps_not_over_doubles_unless_decided,
                                             setup, teardown),
+            cmocka_unit_test_setup_teardown(ice_expr_survives_allocation_failures, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

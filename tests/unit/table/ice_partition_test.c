@@ -242,6 +242,15 @@ static void ice_transform_truncate_follows_the_spec(void **state)
     assert_int_equal(out.bytes.len, 6);
     assert_ok(ice_transform_apply((IceTransform){ICE_TR_TRUNCATE, 10}, &u, &out, &err), &err);
     assert_int_equal(out.bytes.len, 7);
+    /* A width near INT32_MAX: the remainder arithmetic must not overflow. */
+    IceValue big = ice_value_int(INT32_MAX - 1);
+    assert_ok(ice_transform_apply((IceTransform){ICE_TR_TRUNCATE, INT32_MAX}, &big, &out, &err),
+              &err);
+    assert_int_equal(out.i32, 0);
+    big = ice_value_int(-5);
+    assert_ok(ice_transform_apply((IceTransform){ICE_TR_TRUNCATE, INT32_MAX}, &big, &out, &err),
+              &err);
+    assert_int_equal(out.i32, -INT32_MAX);
     IceValue b = ice_value_binary((const uint8_t[]){1, 2, 3, 4, 5}, 5);
     assert_ok(ice_transform_apply((IceTransform){ICE_TR_TRUNCATE, 3}, &b, &out, &err), &err);
     assert_int_equal(out.bytes.len, 3);
@@ -262,6 +271,7 @@ static void ice_transform_human_writes_java_partition_text(void **state)
     const IceTransform identity = {ICE_TR_IDENTITY, 0};
     check_human((IceTransform){ICE_TR_YEAR, 0}, ice_value_int(56), "2026");
     check_human((IceTransform){ICE_TR_YEAR, 0}, ice_value_int(-1), "1969");
+    check_human((IceTransform){ICE_TR_YEAR, 0}, ice_value_int(INT32_MAX), "2147485617");
     check_human((IceTransform){ICE_TR_MONTH, 0}, ice_value_int(56 * 12 + 10), "2026-11");
     check_human((IceTransform){ICE_TR_MONTH, 0}, ice_value_int(-1), "1969-12");
     check_human((IceTransform){ICE_TR_DAY, 0}, ice_value_int(20416), "2025-11-24");
