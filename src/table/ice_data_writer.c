@@ -53,7 +53,13 @@
 #define WRITER_DEFAULT_TARGET_BYTES ((int64_t)128 << 20)
 #define WRITER_DEFAULT_MAX_OPEN     16
 #define WRITER_DEFAULT_TRUNCATE     16
-#define WRITER_PATH_MAX             4096
+/* Row groups of 32 MiB (uncompressed estimate): ~35k Envoy rows, plenty of rows per
+ * group for scans, and one open file then needs ~100 MiB while it encodes. */
+#define WRITER_DEFAULT_ROW_GROUP_BYTES ((int64_t)32 << 20)
+/* What all open files may hold before the least recently written one is closed: with
+ * time-ordered input a finished day's file closes as soon as the next day's fills up. */
+#define WRITER_DEFAULT_MAX_BUFFERED_BYTES ((int64_t)192 << 20)
+#define WRITER_PATH_MAX                   4096
 
 /* One partition: its tuple, directory and current file. */
 typedef struct Part {
@@ -70,8 +76,9 @@ typedef struct Part {
 
 struct IceDataWriter {
     Mem *mem;
-    Arena arena; /* schema/spec copies, parts' tuples, paths, finished records */
-    Arena batch; /* routing scratch, recycled per batch */
+    Mem files_mem; /* child of mem: what the open Parquet writers hold */
+    Arena arena;   /* schema/spec copies, parts' tuples, paths, finished records */
+    Arena batch;   /* routing scratch, recycled per batch */
     char *data_dir;
     char uuid[UUID_TEXT_LEN + 1];
     IceDataWriterOptions opts;
@@ -104,6 +111,8 @@ void ice_data_writer_options_default(IceDataWriterOptions *opts)
     opts->max_open_files = WRITER_DEFAULT_MAX_OPEN;
     opts->metrics_truncate = WRITER_DEFAULT_TRUNCATE;
     opts->is_durable = true;
+    opts->row_group_bytes = WRITER_DEFAULT_ROW_GROUP_BYTES;
+    opts->max_buffered_bytes = WRITER_DEFAULT_MAX_BUFFERED_BYTES;
 }
 
 /* ---- directories ------------------------------------------------------------------------ */
@@ -569,7 +578,8 @@ static ErrCode open_file(IceDataWriter *w, int32_t idx, Err *err)
                                      (long long)w->next_file);
     if (!path)
         return arena_error(&w->arena, err);
-    ErrCode rc = pq_writer_open(w->mem, path, w->col_specs, w->n_cols, &w->pq_opts, &p->pq, err);
+    ErrCode rc =
+            pq_writer_open(&w->files_mem, path, w->col_specs, w->n_cols, &w->pq_opts, &p->pq, err);
     if (rc != ERR_OK)
         return rc;
     w->next_file++;
@@ -596,9 +606,17 @@ static ErrCode write_part(IceDataWriter *w, int32_t idx, const ColVec *cols, siz
         return rc;
     }
     p->raw_bytes += batch_raw_bytes(w, cols, n_rows);
-    if (estimate_file_bytes(p) >= w->opts.target_file_bytes)
-        return finish_file(w, idx, err);
-    return ERR_OK;
+    if (estimate_file_bytes(p) >= w->opts.target_file_bytes) {
+        rc = finish_file(w, idx, err);
+        if (rc != ERR_OK)
+            return rc;
+    }
+    /* over the buffer budget: close other files, least recently written first */
+    while (rc == ERR_OK && w->n_open > 1 &&
+           (int64_t)mem_used(&w->files_mem) > w->opts.max_buffered_bytes) {
+        rc = evict_one(w, idx, err);
+    }
+    return rc;
 }
 
 /* ---- routing ---------------------------------------------------------------------------- */
@@ -987,7 +1005,11 @@ static ErrCode set_options(IceDataWriter *w, const IceDataWriterOptions *opts,
     /* At most half the target, so a row group is flushed (and the compression ratio seen)
      * before the uncompressed estimate alone could roll the file. */
     size_t half_target = (size_t)(w->opts.target_file_bytes / 2);
-    w->pq_opts.row_group_bytes = TN_MIN(w->pq_opts.row_group_bytes, TN_MAX(half_target, 1));
+    if (w->opts.row_group_bytes <= 0)
+        w->opts.row_group_bytes = WRITER_DEFAULT_ROW_GROUP_BYTES;
+    if (w->opts.max_buffered_bytes <= 0)
+        w->opts.max_buffered_bytes = WRITER_DEFAULT_MAX_BUFFERED_BYTES;
+    w->pq_opts.row_group_bytes = TN_MIN((size_t)w->opts.row_group_bytes, TN_MAX(half_target, 1));
     if (schema_json) {
         w->schema_kv.key = "iceberg.schema";
         w->schema_kv.value = arena_strdup(&w->arena, schema_json);
@@ -1046,6 +1068,7 @@ ErrCode ice_data_writer_open(Mem *mem, const char *data_dir, const IceSchema *sc
     if (!w)
         return ERR_NOMEM;
     w->mem = mem;
+    mem_init(&w->files_mem, mem, "data files", 0);
     arena_init(&w->arena, mem, 0);
     arena_init(&w->batch, mem, 0);
     hashmap_init(&w->part_index, mem);

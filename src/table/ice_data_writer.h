@@ -26,18 +26,23 @@
 #include "table/ice_manifest.h"
 
 typedef struct IceDataWriterOptions {
-    int64_t target_file_bytes; /* default 128 MiB (table property write.target-file-size-bytes);
-                                  the size is estimated, see ice_data_writer_write */
-    CompressCodec codec;       /* default zstd (write.parquet.compression-codec) */
-    int n_threads;             /* Parquet column encoding threads, default 1 */
-    int32_t max_open_files;    /* default 16: beyond that the least recently used partition's
-                                  file is closed (memory stays bounded: each open file buffers
-                                  up to a row group) */
-    int32_t metrics_truncate;  /* string/binary bound truncation, default 16
-                                  (write.metadata.metrics.default=truncate(16)); 0 keeps
-                                  full bounds. Other numeric fields <= 0 take their default. */
-    bool is_durable;           /* fsync each file as it closes (default true): a commit that
-                                  references a file must never outlive the file's bytes */
+    int64_t target_file_bytes;  /* default 128 MiB (table property write.target-file-size-bytes);
+                                   the size is estimated, see ice_data_writer_write */
+    CompressCodec codec;        /* default zstd (write.parquet.compression-codec) */
+    int n_threads;              /* Parquet column encoding threads, default 1 */
+    int32_t max_open_files;     /* default 16: beyond that the least recently used partition's
+                                   file is closed (memory stays bounded: each open file buffers
+                                   up to a row group) */
+    int32_t metrics_truncate;   /* string/binary bound truncation, default 16
+                                   (write.metadata.metrics.default=truncate(16)); 0 keeps
+                                   full bounds. Other numeric fields <= 0 take their default. */
+    int64_t row_group_bytes;    /* Parquet row group size (uncompressed estimate), default
+                                   32 MiB, at most half the target file size */
+    int64_t max_buffered_bytes; /* default 192 MiB: when the open files hold more, the least
+                                   recently written ones are closed (memory stays bounded
+                                   however many partitions the input touches) */
+    bool is_durable;            /* fsync each file as it closes (default true): a commit that
+                                   references a file must never outlive the file's bytes */
 } IceDataWriterOptions;
 
 typedef struct IceDataWriter IceDataWriter;
