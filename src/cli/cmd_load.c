@@ -148,11 +148,21 @@ int cmd_load(int argc, char **argv)
     Err err;
     err_init(&err);
     LoadProgress progress = {isatty(STDERR_FILENO) != 0, datetime_monotonic_ns(), 0, 0};
+    /* every file must be readable before anything is created or written */
     for (int i = 1; i <= n_files; i++) {
         struct stat st;
-        if (strcmp(argv[i], "-") != 0 && stat(argv[i], &st) == 0) {
-            progress.total_bytes += st.st_size;
+        if (strcmp(argv[i], "-") == 0) {
+            continue;
         }
+        if (stat(argv[i], &st) != 0 || access(argv[i], R_OK) != 0) {
+            fprintf(stderr, "tarn load: could not open \"%s\": %s\n", argv[i], strerror(errno));
+            return 1;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "tarn load: \"%s\" is a directory, not a log file\n", argv[i]);
+            return 1;
+        }
+        progress.total_bytes += st.st_size;
     }
     IceStore *store = NULL;
     EnvoyLoader *loader = NULL;
@@ -184,6 +194,7 @@ int cmd_load(int argc, char **argv)
     double seconds = (double)(datetime_monotonic_ns() - progress.start_ns) / 1e9;
     printf("loaded %lld rows into %s (%lld rejected) in %.2f s\n", (long long)stats.n_rows, table,
            (long long)stats.n_rejected, seconds);
+    fflush(stdout); /* the outcome line comes before any note on stderr */
     if (stats.n_rows == 0) {
         fprintf(stderr, "tarn load: nothing could be loaded%s\n",
                 stats.n_rejected ? "; see analytics._rejected for the reasons" : "");

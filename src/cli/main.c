@@ -18,7 +18,7 @@ static const CliCommand commands[] = {
         {"sql", "run SQL against the lakehouse",
          "tarn sql [-c SQL] [-f FILE] [--format table|csv|json] [--ref BRANCH]", NULL},
         {"load", "load Envoy access logs into an Iceberg table",
-         "tarn load [--table TABLE] FILE...", NULL},
+         "tarn load [--data DIR] [--table TABLE] FILE...   (- reads stdin)", cmd_load},
         {"gen", "generate synthetic Envoy Gateway traffic",
          "tarn gen envoy [--events N] [--start TS] [--days D] [--seed S]", cmd_gen},
         {"serve", "run ingest, streaming, catalog and SQL servers",
