@@ -220,14 +220,28 @@ for (const r of rejected) {
 // ---- a second load, then time travel -------------------------------------------------------------
 const genFile2 = path.join(dir, 'day3.jsonl');
 execFileSync('sh', ['-c', `"${tarn}" gen envoy --events 2500 --days 1 --start 2026-11-05T00:00:00Z --seed 12 > "${genFile2}"`]);
+// two lines in Envoy's default text format join the JSON lines (detected per line)
+fs.appendFileSync(genFile2,
+  '[2026-11-05T10:00:00.123Z] "GET /text/one HTTP/1.1" 200 - 10 20 30 25 "10.1.2.3, 10.9.9.9" "curl/8.0" "text-req-1" "example.com" "10.0.0.5:80"\n' +
+  '[2026-11-05T10:00:01.000Z] "POST /text/two HTTP/2" 503 UF 5 0 7 - "-" "Go-http-client/2.0" "text-req-2" "api.example.com" "-"\n');
 const out2 = execFileSync(tarn, ['load', '--data', data, genFile2], { encoding: 'utf8' });
-check(/^loaded 2500 rows into analytics\.httproute_raw \(0 rejected\)/m.test(out2), `second load: ${out2}`);
+check(/^loaded 2502 rows into analytics\.httproute_raw \(0 rejected\)/m.test(out2), `second load: ${out2}`);
 const loc2 = tables()['analytics.httproute_raw'];
 check(loc2 !== loc1, 'the second load made a new metadata version');
 const before = await readTable(loc1);
 const after = await readTable(loc2);
 check(before.length === 6000, `time travel to version 1: ${before.length} rows`);
-check(after.length === 8500, `current version: ${after.length} rows`);
+check(after.length === 8502, `current version: ${after.length} rows`);
+const text1 = after.find(r => r.request_id === 'text-req-1');
+const text2 = after.find(r => r.request_id === 'text-req-2');
+check(text1 && text1.method === 'GET' && text1.path === '/text/one' && text1.response_code === 200 &&
+  norm(text1.bytes_received) === 10 && norm(text1.bytes_sent) === 20 && text1.response_time_ms === 30 &&
+  text1.upstream_service_time_ms === 25 && text1.client_ip === '10.1.2.3' &&
+  text1.authority === 'example.com' && text1.upstream_host === '10.0.0.5:80' && text1.route_name == null,
+  `text line 1: ${JSON.stringify(text1, (k, v) => (typeof v === 'bigint' ? String(v) : v))}`);
+check(text2 && text2.response_flags === 'UF' && text2.response_code === 503 &&
+  text2.upstream_service_time_ms == null && text2.client_ip == null && text2.upstream_host == null,
+  `text line 2: ${JSON.stringify(text2, (k, v) => (typeof v === 'bigint' ? String(v) : v))}`);
 const meta2 = JSON.parse(fs.readFileSync(fileURLToPath(loc2), 'utf8'));
 check(meta2.snapshots.length === 2 && meta2['snapshot-log'].length === 2 &&
   meta2['metadata-log'].length === 2 && meta2['last-sequence-number'] === 2,

@@ -572,6 +572,50 @@ static void partition_evolution_plans_every_spec(void **state)
     ice_table_free(table);
 }
 
+static void branches_keep_their_own_snapshots(void **state)
+{
+    Fixture *f = *state;
+    IceTable *table = create_table(f, "t");
+    int64_t on_main = append(f, table, 20000, 1, 10, 0);
+    /* append on a new branch: main does not move */
+    IceDataFile *files;
+    size_t n;
+    write_rows(f, table, 20001, 1, 5, 100, &files, &n);
+    IceTxn *txn;
+    assert_ok(ice_txn_begin(table, "exp", &txn, &f->err), &f->err);
+    assert_ok(ice_txn_append(txn, files, n, &f->err), &f->err);
+    int64_t on_exp;
+    assert_ok(ice_txn_commit(txn, &on_exp, &f->err), &f->err);
+    assert_int_equal(table->meta->current_snapshot_id, on_main);
+    assert_int_equal(ice_meta_ref(table->meta, "exp")->snapshot_id, on_exp);
+    assert_int_equal(ice_meta_snapshot(table->meta, on_exp)->parent_id, on_main);
+    IceScanOptions opts;
+    ice_scan_options_default(&opts);
+    assert_int_equal(count_rows(f, table, &opts, NULL, NULL), 10);
+    opts.ref = "exp";
+    assert_int_equal(count_rows(f, table, &opts, NULL, NULL), 15);
+    /* fast-forward main to the branch head (replace the ref), then drop the branch */
+    assert_ok(ice_txn_begin(table, NULL, &txn, &f->err), &f->err);
+    assert_ok(ice_txn_set_ref(txn, "main", false, on_exp, &f->err), &f->err);
+    assert_ok(ice_txn_remove_ref(txn, "exp", &f->err), &f->err);
+    assert_ok(ice_txn_commit(txn, NULL, &f->err), &f->err);
+    assert_int_equal(table->meta->current_snapshot_id, on_exp);
+    assert_null(ice_meta_ref(table->meta, "exp"));
+    assert_int_equal(count_rows(f, table, NULL, NULL, NULL), 15);
+    /* a tag cannot be moved as a branch, and main cannot be removed */
+    assert_ok(ice_txn_begin(table, NULL, &txn, &f->err), &f->err);
+    assert_ok(ice_txn_set_ref(txn, "v1", true, on_main, &f->err), &f->err);
+    assert_ok(ice_txn_commit(txn, NULL, &f->err), &f->err);
+    assert_ok(ice_txn_begin(table, NULL, &txn, &f->err), &f->err);
+    assert_ok(ice_txn_set_ref(txn, "v1", false, on_exp, &f->err), &f->err);
+    assert_int_equal(ice_txn_commit(txn, NULL, &f->err), ERR_INVALID);
+    assert_non_null(strstr(f->err.msg, "is a tag"));
+    assert_ok(ice_txn_begin(table, NULL, &txn, &f->err), &f->err);
+    assert_ok(ice_txn_remove_ref(txn, "main", &f->err), &f->err);
+    assert_int_equal(ice_txn_commit(txn, NULL, &f->err), ERR_INVALID);
+    ice_table_free(table);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -588,6 +632,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(schema_builders_and_checks, setup, teardown),
             cmocka_unit_test_setup_teardown(evolved_schema_reads_old_files_by_id, setup, teardown),
             cmocka_unit_test_setup_teardown(partition_evolution_plans_every_spec, setup, teardown),
+            cmocka_unit_test_setup_teardown(branches_keep_their_own_snapshots, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
