@@ -26,7 +26,6 @@
 #include "cli/cli.h"
 #include "stream/envoy_gen.h"
 
-#define GEN_USAGE    "tarn gen envoy [--events N] [--start TS] [--days D] [--seed S]"
 #define BUFFER_BYTES ((size_t)1 << 20)
 
 static int usage_error(const char *fmt, ...) TN_PRINTF(1, 2);
@@ -37,7 +36,7 @@ static int usage_error(const char *fmt, ...)
     va_start(ap, fmt);
     fprintf(stderr, "tarn gen: ");
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nusage: %s\n", GEN_USAGE);
+    fprintf(stderr, "\nusage: %s\n", cli_command_usage("gen"));
     va_end(ap);
     return 2;
 }
@@ -168,7 +167,7 @@ static int generate(EnvoyGen *gen, char *buf)
 int cmd_gen(int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("usage: %s\n", GEN_USAGE);
+        printf("usage: %s\n", cli_command_usage("gen"));
         return 0;
     }
     EnvoyGenOptions opts = envoy_gen_default_options();

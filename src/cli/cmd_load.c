@@ -1,6 +1,7 @@
-/* cmd_load.c — `tarn load [--data DIR] [--table NS.TABLE] FILE...`: Envoy access logs into
- * an Iceberg table in one atomic commit (the work is stream/envoy_load.c's; this file reads
- * the files, shows progress on a terminal and prints the outcome).
+/* cmd_load.c — `tarn load [--data DIR] [--table NS.TABLE] [--memory-limit SIZE] FILE...`:
+ * Envoy access logs into an Iceberg table in one atomic commit (the work is
+ * stream/envoy_load.c's; this file reads the files, shows progress on a terminal and
+ * prints the outcome). The process runs under one memory budget, 1 GiB by default.
  *
  * Files and stdin ("-") are read in 4 MiB chunks into one buffer.
  * An unreadable file aborts the whole load before anything is committed (exit 1); lines
@@ -20,9 +21,6 @@
 #include "stream/envoy_load.h"
 
 #define LOAD_CHUNK_BYTES ((size_t)4 << 20)
-/* The process budget: the loader holds a parse batch and a row group per open partition
- * file; 4 GiB leaves room for 16 open day partitions of 128 MiB row groups. */
-#define LOAD_MEMORY_LIMIT_BYTES ((size_t)4 << 30)
 
 typedef struct LoadProgress {
     bool is_tty;
@@ -66,10 +64,7 @@ static void progress_show(LoadProgress *progress, const EnvoyLoader *loader, boo
 
 static int usage(const char *message)
 {
-    fprintf(stderr,
-            "tarn load: %s\nusage: tarn load [--data DIR] [--table NS.TABLE] FILE...   "
-            "(- reads stdin)\n",
-            message);
+    fprintf(stderr, "tarn load: %s\nusage: %s\n", message, cli_command_usage("load"));
     return 2;
 }
 
@@ -116,13 +111,21 @@ int cmd_load(int argc, char **argv)
 {
     const char *data_dir = "./tarn-data";
     const char *table = "analytics.httproute_raw";
+    size_t memory_limit = CLI_DEFAULT_MEMORY_LIMIT;
     int n_files = 0; /* file arguments are compacted into argv[1..n_files] */
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--data") == 0 || strcmp(argv[i], "--table") == 0) {
+        if (strcmp(argv[i], "--data") == 0 || strcmp(argv[i], "--table") == 0 ||
+            strcmp(argv[i], "--memory-limit") == 0) {
             if (i + 1 >= argc) {
                 return usage("an option needs a value");
             }
-            *(argv[i][2] == 'd' ? &data_dir : &table) = argv[i + 1];
+            if (argv[i][2] == 'm') {
+                if (!cli_parse_bytes(argv[i + 1], &memory_limit)) {
+                    return usage("--memory-limit takes a size such as 512M or 2G");
+                }
+            } else {
+                *(argv[i][2] == 'd' ? &data_dir : &table) = argv[i + 1];
+            }
             i++;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             char message[160];
@@ -144,7 +147,7 @@ int cmd_load(int argc, char **argv)
     snprintf(name, sizeof name, "%s", dot + 1);
 
     Mem mem;
-    mem_init(&mem, NULL, "tarn load", LOAD_MEMORY_LIMIT_BYTES);
+    mem_init(&mem, NULL, "tarn load", memory_limit);
     Err err;
     err_init(&err);
     LoadProgress progress = {isatty(STDERR_FILENO) != 0, datetime_monotonic_ns(), 0, 0};

@@ -18,7 +18,9 @@ static const CliCommand commands[] = {
         {"sql", "run SQL against the lakehouse",
          "tarn sql [-c SQL] [-f FILE] [--format table|csv|json] [--ref BRANCH]", NULL},
         {"load", "load Envoy access logs into an Iceberg table",
-         "tarn load [--data DIR] [--table TABLE] FILE...   (- reads stdin)", cmd_load},
+         "tarn load [--data DIR] [--table NS.TABLE] [--memory-limit SIZE] FILE...   (- reads "
+         "stdin)",
+         cmd_load},
         {"gen", "generate synthetic Envoy Gateway traffic",
          "tarn gen envoy [--events N] [--start TS] [--days D] [--seed S]", cmd_gen},
         {"serve", "run ingest, streaming, catalog and SQL servers",
@@ -53,6 +55,12 @@ static const CliCommand *find_command(const char *name)
             return &commands[i];
     }
     return NULL;
+}
+
+const char *cli_command_usage(const char *name)
+{
+    const CliCommand *cmd = find_command(name);
+    return cmd ? cmd->usage : "tarn help";
 }
 
 static int unknown_command(const char *name)

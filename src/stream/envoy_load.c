@@ -174,6 +174,15 @@ static ErrCode ensure_writer(EnvoyLoader *loader, Target *target, Err *err)
         IceDataWriterOptions opts;
         ice_data_writer_options_default(&opts);
         opts.n_threads = loader->n_threads;
+        /* under a small process budget, smaller row groups and fewer buffered bytes: an
+         * open file holds about three times its row group while it encodes */
+        size_t budget = loader->mem->limit_bytes;
+        if (budget > 0) {
+            opts.row_group_bytes =
+                    TN_MIN(opts.row_group_bytes, TN_MAX((int64_t)(budget / 8), (int64_t)1 << 20));
+            opts.max_buffered_bytes = TN_MIN(opts.max_buffered_bytes,
+                                             TN_MAX((int64_t)(budget / 3), (int64_t)4 << 20));
+        }
         rc = ice_data_writer_open(loader->mem, data_dir, schema, schema_json.data, spec, &opts,
                                   &target->writer, err);
     }
@@ -296,8 +305,13 @@ static ErrCode take_line(EnvoyLoader *loader, const char *line, size_t len, Err 
     }
     Err line_err;
     err_init(&line_err);
-    if (envoy_batch_add_line(loader->batch, line, len, &line_err) != ERR_OK) {
+    ErrCode rc = envoy_batch_add_line(loader->batch, line, len, &line_err);
+    if (rc == ERR_INVALID) {
         return add_reject(loader, line, len, line_err.msg, err);
+    }
+    if (rc != ERR_OK) { /* out of memory, not a bad line */
+        *err = line_err;
+        return rc;
     }
     return envoy_batch_is_full(loader->batch) ? flush_batch(loader, err) : ERR_OK;
 }
