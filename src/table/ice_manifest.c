@@ -749,8 +749,9 @@ static ErrCode read_entry(Arena *arena, const AvroValue *record, const IceManife
     return read_metrics(arena, df, file, err);
 }
 
-ErrCode ice_manifest_read(Mem *mem, Arena *arena, const IceManifestFile *manifest,
-                          const IceTableMeta *meta, IceManifestEntry **out, size_t *n_out, Err *err)
+ErrCode ice_manifest_decode(Mem *mem, Arena *arena, const uint8_t *data, size_t len,
+                            const IceManifestFile *manifest, const IceTableMeta *meta,
+                            IceManifestEntry **out, size_t *n_out, Err *err)
 {
     const IcePartitionSpec *spec = ice_meta_spec(meta, manifest->spec_id);
     if (!spec) {
@@ -759,11 +760,6 @@ ErrCode ice_manifest_read(Mem *mem, Arena *arena, const IceManifestFile *manifes
     }
     IcePrim *types;
     ErrCode rc = spec_types(meta, spec, arena, &types, err);
-    const uint8_t *data = NULL;
-    size_t len = 0;
-    if (rc == ERR_OK) {
-        rc = read_whole(mem, arena, manifest->path, &data, &len, err);
-    }
     AvroReader *reader = NULL;
     if (rc == ERR_OK) {
         rc = avro_reader_open(mem, data, len, manifest->path, &reader, err);
@@ -804,16 +800,22 @@ ErrCode ice_manifest_read(Mem *mem, Arena *arena, const IceManifestFile *manifes
     return rc;
 }
 
-ErrCode ice_manifest_list_read(Mem *mem, Arena *arena, const char *path, IceManifestFile **out,
-                               size_t *n_out, Err *err)
+ErrCode ice_manifest_read(Mem *mem, Arena *arena, const IceManifestFile *manifest,
+                          const IceTableMeta *meta, IceManifestEntry **out, size_t *n_out, Err *err)
 {
     const uint8_t *data = NULL;
     size_t len = 0;
-    ErrCode rc = read_whole(mem, arena, path, &data, &len, err);
+    ErrCode rc = read_whole(mem, arena, manifest->path, &data, &len, err);
+    return rc == ERR_OK
+                   ? ice_manifest_decode(mem, arena, data, len, manifest, meta, out, n_out, err)
+                   : rc;
+}
+
+ErrCode ice_manifest_list_decode(Mem *mem, Arena *arena, const uint8_t *data, size_t len,
+                                 const char *path, IceManifestFile **out, size_t *n_out, Err *err)
+{
     AvroReader *reader = NULL;
-    if (rc == ERR_OK) {
-        rc = avro_reader_open(mem, data, len, path, &reader, err);
-    }
+    ErrCode rc = avro_reader_open(mem, data, len, path, &reader, err);
     size_t n = 0, cap = 0;
     IceManifestFile *files = NULL;
     while (rc == ERR_OK) {
@@ -893,6 +895,16 @@ ErrCode ice_manifest_list_read(Mem *mem, Arena *arena, const char *path, IceMani
         *n_out = n;
     }
     return rc;
+}
+
+ErrCode ice_manifest_list_read(Mem *mem, Arena *arena, const char *path, IceManifestFile **out,
+                               size_t *n_out, Err *err)
+{
+    const uint8_t *data = NULL;
+    size_t len = 0;
+    ErrCode rc = read_whole(mem, arena, path, &data, &len, err);
+    return rc == ERR_OK ? ice_manifest_list_decode(mem, arena, data, len, path, out, n_out, err)
+                        : rc;
 }
 
 ErrCode ice_location_to_path(const char *location, const char **path_out, Err *err)

@@ -112,6 +112,16 @@ TN_MUST_CHECK ErrCode ice_manifest_list_write(Mem *mem, const char *path, int64_
 TN_MUST_CHECK ErrCode ice_manifest_list_read(Mem *mem, Arena *arena, const char *path,
                                              IceManifestFile **out, size_t *n_out, Err *err);
 
+/* The two readers above over bytes already in memory (`source`/the manifest's path names
+ * them in messages). Decoded strings may point into `data`: keep it alive while the
+ * results are used. For tests and fuzzing; the readers call these. */
+TN_MUST_CHECK ErrCode ice_manifest_decode(Mem *mem, Arena *arena, const uint8_t *data, size_t len,
+                                          const IceManifestFile *manifest, const IceTableMeta *meta,
+                                          IceManifestEntry **out, size_t *n_out, Err *err);
+TN_MUST_CHECK ErrCode ice_manifest_list_decode(Mem *mem, Arena *arena, const uint8_t *data,
+                                               size_t len, const char *source,
+                                               IceManifestFile **out, size_t *n_out, Err *err);
+
 /* Local file path for a location in metadata ("file:///x/y" or "/x/y"); other schemes
  * are ERR_UNSUPPORTED naming the location. */
 TN_MUST_CHECK ErrCode ice_location_to_path(const char *location, const char **path_out, Err *err);
