@@ -26,7 +26,8 @@ void ice_scan_options_default(IceScanOptions *opts);
 
 typedef struct IceScanTask {
     const IceDataFile *file;
-    const IceExpr *residual; /* TRUE when the partition decides the whole filter */
+    const IceExpr *residual; /* what the reader must still check: TRUE when the partition
+                                decides the whole filter, NULL when the scan has none */
     int64_t sequence_number;
 } IceScanTask;
 

@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/datetime.h"
 #include "base/file.h"
+#include "base/hash.h"
 #include "base/uuid.h"
 #include "table/ice_table_int.h"
 
@@ -434,6 +436,15 @@ ErrCode ice_txn_remove_ref(IceTxn *txn, const char *name, Err *err)
 
 /* ---- commit ---------------------------------------------------------------------------- */
 
+/* Sleep between commit attempts: random in [0, 2^attempt ms], capped at 100 ms. */
+static void backoff(int32_t attempt)
+{
+    uint64_t cap_us = attempt < 7 ? (uint64_t)1000 << attempt : 100000;
+    uint64_t wait_us = hash_seed_random() % (cap_us + 1);
+    struct timespec ts = {(time_t)(wait_us / 1000000), (long)(wait_us % 1000000) * 1000};
+    nanosleep(&ts, NULL);
+}
+
 static int32_t retry_limit(const IceTableMeta *meta)
 {
     const char *text = ice_meta_property(meta, "commit.retry.num-retries");
@@ -477,7 +488,10 @@ ErrCode ice_txn_commit_all(IceTxn **txns, size_t n, Err *err)
         if (rc != ERR_CONFLICT || attempt >= retries) {
             break;
         }
-        /* another writer committed first: reload and re-apply on top of its version */
+        /* another writer committed first: wait a little (jittered, doubling: writers that
+         * collided do not collide again in lockstep), reload and re-apply on top of its
+         * version */
+        backoff(attempt);
         rc = ERR_OK;
         for (size_t i = 0; rc == ERR_OK && i < n; i++) {
             rc = ice_table_refresh(txns[i]->table, err);
