@@ -95,18 +95,15 @@ static ErrCode is_removed(const IceTxn *txn, const IceTableMeta *meta, Arena *ar
     return ERR_OK;
 }
 
-/* Rewrite (or keep) the parent's manifests, removing what the transaction removes.
- * Appends the manifests of the new list to `out`. */
+/* Rewrite (or keep) the parent's manifests (its manifest list, read by the caller),
+ * removing what the transaction removes. Appends the manifests of the new list to `out`. */
 static ErrCode carry_manifests(IceTxn *txn, const IceTableMeta *meta, Arena *arena,
-                               const IceSnapshot *parent, int64_t snapshot_id,
+                               IceManifestFile *manifests, size_t n_manifests, int64_t snapshot_id,
                                const char *metadata_dir, IceManifestFile *out, size_t *n_out,
                                size_t *n_found, Totals *totals, Err *err)
 {
     Mem *mem = txn->table->mem;
-    IceManifestFile *manifests = NULL;
-    size_t n_manifests = 0;
-    ErrCode rc = ice_manifest_list_read(mem, arena, parent->manifest_list, &manifests, &n_manifests,
-                                        err);
+    ErrCode rc = ERR_OK;
     bool has_removals = txn->n_deleted || txn->filter || txn->is_replace_partitions;
     for (size_t m = 0; rc == ERR_OK && m < n_manifests; m++) {
         IceManifestFile *manifest = &manifests[m];
@@ -330,9 +327,9 @@ static ErrCode apply_files(IceTxn *txn, IceTableMeta *meta, Arena *arena, int64_
     IceManifestFile *manifests = NULL;
     size_t n = 0, n_found = 0;
     Totals totals = {0};
+    IceManifestFile *parent_list = NULL;
+    size_t n_parent = 0;
     if (parent) {
-        IceManifestFile *parent_list;
-        size_t n_parent;
         rc = ice_manifest_list_read(txn->table->mem, arena, parent->manifest_list, &parent_list,
                                     &n_parent, err);
         cap += n_parent;
@@ -344,9 +341,9 @@ static ErrCode apply_files(IceTxn *txn, IceTableMeta *meta, Arena *arena, int64_
     if (rc == ERR_OK) {
         rc = write_added(txn, meta, arena, snapshot_id, metadata_dir, manifests, &n, &totals, err);
     }
-    if (rc == ERR_OK && parent) {
-        rc = carry_manifests(txn, meta, arena, parent, snapshot_id, metadata_dir, manifests, &n,
-                             &n_found, &totals, err);
+    if (rc == ERR_OK) {
+        rc = carry_manifests(txn, meta, arena, parent_list, n_parent, snapshot_id, metadata_dir,
+                             manifests, &n, &n_found, &totals, err);
     }
     if (rc == ERR_OK && n_found < txn->n_deleted) {
         rc = err_set(err, ERR_CONFLICT,
