@@ -37,6 +37,7 @@ struct EnvoyLoader {
     IceStore *store;
     Arena arena;        /* schemas, file lists: lives as long as the loader */
     Arena reject_arena; /* pending rejects, recycled per flush */
+    Arena fill_arena;   /* NULL columns for fields added to a table later, per write */
     EnvoyBatch *batch;
     Target data;
     Target rejected;
@@ -206,7 +207,8 @@ static ErrCode write_rows(EnvoyLoader *loader, Target *target, const ColVec *giv
     if (schema->n_fields == n_given) {
         return ice_data_writer_write(target->writer, given, n_rows, err);
     }
-    ColVec *cols = arena_alloc_array(&loader->reject_arena, (size_t)schema->n_fields, sizeof *cols);
+    arena_recycle(&loader->fill_arena);
+    ColVec *cols = arena_alloc_array(&loader->fill_arena, (size_t)schema->n_fields, sizeof *cols);
     if (!cols) {
         return err_nomem(err, "batch");
     }
@@ -215,7 +217,7 @@ static ErrCode write_rows(EnvoyLoader *loader, Target *target, const ColVec *giv
             cols[i] = given[i];
             continue;
         }
-        rc = colvec_alloc(&loader->reject_arena, ice_prim_to_col(schema->fields[i].type->prim),
+        rc = colvec_alloc(&loader->fill_arena, ice_prim_to_col(schema->fields[i].type->prim),
                           n_rows, true, &cols[i], err);
         if (rc != ERR_OK) {
             return rc;
@@ -379,6 +381,7 @@ ErrCode envoy_loader_open(Mem *mem, IceStore *store, const char *ns, const char 
     loader->n_threads = n_threads > 0 ? n_threads : 1;
     arena_init(&loader->arena, mem, 16 * 1024);
     arena_init(&loader->reject_arena, mem, 64 * 1024);
+    arena_init(&loader->fill_arena, mem, 16 * 1024);
     strbuf_init(&loader->carry, mem);
     ErrCode rc = envoy_schema(&loader->arena, &loader->data.schema, &loader->data.spec, err);
     if (rc == ERR_OK) {
@@ -413,6 +416,7 @@ void envoy_loader_abort(EnvoyLoader *loader)
     envoy_batch_free(loader->batch);
     strbuf_fini(&loader->carry);
     arena_fini(&loader->reject_arena);
+    arena_fini(&loader->fill_arena);
     arena_fini(&loader->arena);
     mem_free(loader->mem, loader);
 }
