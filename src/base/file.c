@@ -191,8 +191,7 @@ static ErrCode sync_parent_dir(const char *path, Err *err)
     return rc == 0 ? ERR_OK : open_error(err, saved, "fsync directory", dir);
 }
 
-ErrCode file_write_atomic(const char *path, const void *bytes, size_t len, bool durable,
-                          Err *err)
+ErrCode file_write_atomic(const char *path, const void *bytes, size_t len, bool durable, Err *err)
 {
     char tmp[4096];
     /* a random suffix: two writers of the same path never share a temporary file */

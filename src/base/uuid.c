@@ -1,9 +1,8 @@
 /* uuid.c — version 4 UUIDs from getrandom(2) and the 8-4-4-4-12 hex text form. */
 #include "base/uuid.h"
 
-#include <sys/random.h>
-
 #include <errno.h>
+#include <sys/random.h>
 
 void uuid_random(uint8_t out[16])
 {

@@ -70,8 +70,8 @@ static ErrCode check_table(IceStore *store, Mem *mem, const char *ns, const char
         arena_reset(&arena);
     }
     if (rc == ERR_OK) {
-        printf("%s.%s: %d snapshots, %zu files, %lld rows\n", ns, name,
-               table->meta->n_snapshots, n_files, (long long)n_rows);
+        printf("%s.%s: %d snapshots, %zu files, %lld rows\n", ns, name, table->meta->n_snapshots,
+               n_files, (long long)n_rows);
     }
     arena_fini(&arena);
     ice_table_free(table);
