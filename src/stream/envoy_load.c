@@ -1,12 +1,25 @@
 /* envoy_load.c — the Envoy loader (see envoy_load.h): line splitting across feeds, the
- * parse -> batch -> data writer loop, the reject side table and the two-table commit.
+ * parse -> batch -> data writer pipeline, the reject side table and the two-table commit.
  *
- * Memory: one EnvoyBatch of ENVOY_LOAD_BATCH_ROWS rows is refilled in place; rejects
+ * Two stages run at once. The caller's thread splits lines and parses them into an
+ * EnvoyBatch; a full batch goes to a queue, and a writer thread takes batches from it and
+ * hands them to the target's IceDataWriter (routing, Parquet encoding on n_threads,
+ * files), then returns the batch to the free list. ENVOY_LOAD_PIPELINE_BATCHES batches
+ * circulate, so parsing waits only when the writer is that far behind, and the writer
+ * only when parsing is. Everything the writer thread touches — the data target, its
+ * IceDataWriter and fill arena — is set up before the thread starts and not used by the
+ * parsing thread until it has joined; rejected lines are written to _rejected from the
+ * parsing thread through the other target. The first error of the writer thread is kept
+ * and returned by the next feed or by commit; after it, batches are dropped unwritten.
+ *
+ * Memory: ENVOY_LOAD_PIPELINE_BATCHES parse batches of ENVOY_LOAD_BATCH_ROWS rows; rejects
  * collect in a small arena flushed every ENVOY_LOAD_REJECT_ROWS rows; the data writers
- * hold at most one row group per open partition file (ice_data_writer.h).
+ * hold at most one row group per open partition file, within max_buffered_bytes
+ * (ice_data_writer.h).
  */
 #include "stream/envoy_load.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,8 +31,11 @@
 
 /* Rows per parse batch: large enough that per-batch work (routing, vector setup) is noise,
  * small enough to stay in L2-ish memory per column. */
-#define ENVOY_LOAD_BATCH_ROWS  8192
-#define ENVOY_LOAD_REJECT_ROWS 1024
+#define ENVOY_LOAD_BATCH_ROWS 8192
+/* Batches in flight between the two stages: one being parsed, one being written, one
+ * queued, so a short stall of either stage does not stop the other. */
+#define ENVOY_LOAD_PIPELINE_BATCHES 3
+#define ENVOY_LOAD_REJECT_ROWS      1024
 /* A raw line kept in _rejected is cut at this many bytes (the reason says so). */
 #define ENVOY_LOAD_RAW_MAX_BYTES 65536
 
@@ -30,15 +46,34 @@ typedef struct Target {
     IceDataWriter *writer;
     IceSchema schema;
     IcePartitionSpec spec;
+    Arena fill_arena; /* NULL columns for fields added to the table later, per write */
 } Target;
+
+/* The queue between the parsing thread and the writer thread. */
+typedef struct Pipeline {
+    pthread_t thread;
+    bool is_started;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    EnvoyBatch *full[ENVOY_LOAD_PIPELINE_BATCHES]; /* FIFO of batches to write */
+    size_t full_head, n_full;
+    EnvoyBatch *free[ENVOY_LOAD_PIPELINE_BATCHES]; /* batches ready to be filled */
+    size_t n_free;
+    bool has_sync;    /* lock and condition variable initialized */
+    bool is_closing;  /* no more batches will come */
+    bool is_dropping; /* abort: discard what is queued */
+    ErrCode rc;       /* the writer's first failure */
+    Err err;
+} Pipeline;
 
 struct EnvoyLoader {
     Mem *mem;
     IceStore *store;
     Arena arena;        /* schemas, file lists: lives as long as the loader */
     Arena reject_arena; /* pending rejects, recycled per flush */
-    Arena fill_arena;   /* NULL columns for fields added to a table later, per write */
-    EnvoyBatch *batch;
+    EnvoyBatch *batches[ENVOY_LOAD_PIPELINE_BATCHES];
+    EnvoyBatch *batch; /* the one being parsed into */
+    Pipeline pipe;
     Target data;
     Target rejected;
     int n_threads;
@@ -207,8 +242,8 @@ static ErrCode write_rows(EnvoyLoader *loader, Target *target, const ColVec *giv
     if (schema->n_fields == n_given) {
         return ice_data_writer_write(target->writer, given, n_rows, err);
     }
-    arena_recycle(&loader->fill_arena);
-    ColVec *cols = arena_alloc_array(&loader->fill_arena, (size_t)schema->n_fields, sizeof *cols);
+    arena_recycle(&target->fill_arena);
+    ColVec *cols = arena_alloc_array(&target->fill_arena, (size_t)schema->n_fields, sizeof *cols);
     if (!cols) {
         return err_nomem(err, "batch");
     }
@@ -217,7 +252,7 @@ static ErrCode write_rows(EnvoyLoader *loader, Target *target, const ColVec *giv
             cols[i] = given[i];
             continue;
         }
-        rc = colvec_alloc(&loader->fill_arena, ice_prim_to_col(schema->fields[i].type->prim),
+        rc = colvec_alloc(&target->fill_arena, ice_prim_to_col(schema->fields[i].type->prim),
                           n_rows, true, &cols[i], err);
         if (rc != ERR_OK) {
             return rc;
@@ -286,14 +321,96 @@ static ErrCode add_reject(EnvoyLoader *loader, const char *line, size_t len, con
 
 /* ---- the parse loop --------------------------------------------------------------------- */
 
+/* ---- the pipeline ------------------------------------------------------------------------ */
+
+static void *writer_main(void *arg)
+{
+    EnvoyLoader *loader = arg;
+    Pipeline *pipe = &loader->pipe;
+    pthread_mutex_lock(&pipe->lock);
+    for (;;) {
+        while (pipe->n_full == 0 && !pipe->is_closing) {
+            pthread_cond_wait(&pipe->changed, &pipe->lock);
+        }
+        if (pipe->n_full == 0) {
+            break; /* closing and drained */
+        }
+        EnvoyBatch *batch = pipe->full[pipe->full_head];
+        pipe->full_head = (pipe->full_head + 1) % ENVOY_LOAD_PIPELINE_BATCHES;
+        pipe->n_full--;
+        bool is_write = pipe->rc == ERR_OK && !pipe->is_dropping;
+        pthread_mutex_unlock(&pipe->lock);
+        Err err;
+        err_init(&err);
+        ErrCode rc = ERR_OK;
+        if (is_write) {
+            rc = write_rows(loader, &loader->data, envoy_batch_columns(batch), ENVOY_N_COLS,
+                            envoy_batch_n_rows(batch), &err);
+        }
+        envoy_batch_reset(batch);
+        pthread_mutex_lock(&pipe->lock);
+        if (rc != ERR_OK && pipe->rc == ERR_OK) {
+            pipe->rc = rc;
+            pipe->err = err;
+        }
+        pipe->free[pipe->n_free++] = batch;
+        pthread_cond_broadcast(&pipe->changed);
+    }
+    pthread_mutex_unlock(&pipe->lock);
+    return NULL;
+}
+
+static ErrCode pipeline_error(Pipeline *pipe, Err *err)
+{
+    pthread_mutex_lock(&pipe->lock);
+    ErrCode rc = pipe->rc;
+    if (rc != ERR_OK) {
+        *err = pipe->err;
+    }
+    pthread_mutex_unlock(&pipe->lock);
+    return rc;
+}
+
+/* Queue the batch being parsed (when it holds rows) and take a free one to parse into. */
 static ErrCode flush_batch(EnvoyLoader *loader, Err *err)
 {
     size_t n = envoy_batch_n_rows(loader->batch);
-    ErrCode rc = write_rows(loader, &loader->data, envoy_batch_columns(loader->batch), ENVOY_N_COLS,
-                            n, err);
+    if (n == 0) {
+        return pipeline_error(&loader->pipe, err);
+    }
     loader->stats.n_rows += (int64_t)n;
-    envoy_batch_reset(loader->batch);
+    Pipeline *pipe = &loader->pipe;
+    pthread_mutex_lock(&pipe->lock);
+    size_t tail = (pipe->full_head + pipe->n_full) % ENVOY_LOAD_PIPELINE_BATCHES;
+    pipe->full[tail] = loader->batch;
+    pipe->n_full++;
+    pthread_cond_broadcast(&pipe->changed);
+    while (pipe->n_free == 0) {
+        pthread_cond_wait(&pipe->changed, &pipe->lock);
+    }
+    loader->batch = pipe->free[--pipe->n_free];
+    ErrCode rc = pipe->rc;
+    if (rc != ERR_OK) {
+        *err = pipe->err;
+    }
+    pthread_mutex_unlock(&pipe->lock);
     return rc;
+}
+
+/* Stop the writer thread once it has written (or, dropping, discarded) every queued
+ * batch. Afterwards the data target belongs to the calling thread again. */
+static void pipeline_stop(Pipeline *pipe, bool is_dropping)
+{
+    if (!pipe->is_started) {
+        return;
+    }
+    pthread_mutex_lock(&pipe->lock);
+    pipe->is_closing = true;
+    pipe->is_dropping = is_dropping;
+    pthread_cond_broadcast(&pipe->changed);
+    pthread_mutex_unlock(&pipe->lock);
+    pthread_join(pipe->thread, NULL);
+    pipe->is_started = false;
 }
 
 static ErrCode take_line(EnvoyLoader *loader, const char *line, size_t len, Err *err)
@@ -363,11 +480,48 @@ ErrCode envoy_loader_feed(EnvoyLoader *loader, const char *source, const char *d
 
 void envoy_loader_stats(const EnvoyLoader *loader, EnvoyLoadStats *out)
 {
-    *out = loader->stats;
+    *out = loader->stats; /* n_rows counts batches queued, whether written yet or not */
     out->n_rows += (int64_t)envoy_batch_n_rows(loader->batch);
 }
 
 /* ---- lifecycle -------------------------------------------------------------------------- */
+
+static ErrCode pipeline_start(EnvoyLoader *loader, Err *err)
+{
+    Pipeline *pipe = &loader->pipe;
+    for (int i = 0; i < ENVOY_LOAD_PIPELINE_BATCHES; i++) {
+        ErrCode rc = envoy_batch_new(loader->mem, ENVOY_LOAD_BATCH_ROWS, &loader->batches[i], err);
+        if (rc != ERR_OK) {
+            return rc;
+        }
+    }
+    loader->batch = loader->batches[0];
+    for (int i = 1; i < ENVOY_LOAD_PIPELINE_BATCHES; i++) {
+        pipe->free[pipe->n_free++] = loader->batches[i];
+    }
+    /* the writer thread's state is complete before it starts: the data target's writer
+     * exists (it creates no file until rows arrive) */
+    ErrCode rc = ensure_writer(loader, &loader->data, err);
+    if (rc != ERR_OK) {
+        return rc;
+    }
+    if (pthread_mutex_init(&pipe->lock, NULL) != 0) {
+        return err_set(err, ERR_INTERNAL, "could not create the loader's lock");
+    }
+    if (pthread_cond_init(&pipe->changed, NULL) != 0) {
+        pthread_mutex_destroy(&pipe->lock);
+        return err_set(err, ERR_INTERNAL, "could not create the loader's condition variable");
+    }
+    int error = pthread_create(&pipe->thread, NULL, writer_main, loader);
+    if (error != 0) {
+        pthread_cond_destroy(&pipe->changed);
+        pthread_mutex_destroy(&pipe->lock);
+        return err_errno(err, ERR_INTERNAL, error, "could not start the loader's writer thread");
+    }
+    pipe->is_started = true;
+    pipe->has_sync = true;
+    return ERR_OK;
+}
 
 ErrCode envoy_loader_open(Mem *mem, IceStore *store, const char *ns, const char *table,
                           int n_threads, EnvoyLoader **out, Err *err)
@@ -381,7 +535,8 @@ ErrCode envoy_loader_open(Mem *mem, IceStore *store, const char *ns, const char 
     loader->n_threads = n_threads > 0 ? n_threads : 1;
     arena_init(&loader->arena, mem, 16 * 1024);
     arena_init(&loader->reject_arena, mem, 64 * 1024);
-    arena_init(&loader->fill_arena, mem, 16 * 1024);
+    arena_init(&loader->data.fill_arena, mem, 16 * 1024);
+    arena_init(&loader->rejected.fill_arena, mem, 16 * 1024);
     strbuf_init(&loader->carry, mem);
     ErrCode rc = envoy_schema(&loader->arena, &loader->data.schema, &loader->data.spec, err);
     if (rc == ERR_OK) {
@@ -394,7 +549,7 @@ ErrCode envoy_loader_open(Mem *mem, IceStore *store, const char *ns, const char 
         rc = open_target(loader, "analytics", "_rejected", &loader->rejected, err);
     }
     if (rc == ERR_OK) {
-        rc = envoy_batch_new(mem, ENVOY_LOAD_BATCH_ROWS, &loader->batch, err);
+        rc = pipeline_start(loader, err);
     }
     if (rc != ERR_OK) {
         envoy_loader_abort(loader);
@@ -404,21 +559,35 @@ ErrCode envoy_loader_open(Mem *mem, IceStore *store, const char *ns, const char 
     return ERR_OK;
 }
 
+/* Free everything; the writer thread must have stopped. */
+static void loader_free(EnvoyLoader *loader)
+{
+    ice_data_writer_abort(loader->data.writer);
+    ice_data_writer_abort(loader->rejected.writer);
+    ice_table_free(loader->data.table);
+    ice_table_free(loader->rejected.table);
+    for (int i = 0; i < ENVOY_LOAD_PIPELINE_BATCHES; i++) {
+        envoy_batch_free(loader->batches[i]);
+    }
+    if (loader->pipe.has_sync) {
+        pthread_cond_destroy(&loader->pipe.changed);
+        pthread_mutex_destroy(&loader->pipe.lock);
+    }
+    strbuf_fini(&loader->carry);
+    arena_fini(&loader->reject_arena);
+    arena_fini(&loader->data.fill_arena);
+    arena_fini(&loader->rejected.fill_arena);
+    arena_fini(&loader->arena);
+    mem_free(loader->mem, loader);
+}
+
 void envoy_loader_abort(EnvoyLoader *loader)
 {
     if (!loader) {
         return;
     }
-    ice_data_writer_abort(loader->data.writer);
-    ice_data_writer_abort(loader->rejected.writer);
-    ice_table_free(loader->data.table);
-    ice_table_free(loader->rejected.table);
-    envoy_batch_free(loader->batch);
-    strbuf_fini(&loader->carry);
-    arena_fini(&loader->reject_arena);
-    arena_fini(&loader->fill_arena);
-    arena_fini(&loader->arena);
-    mem_free(loader->mem, loader);
+    pipeline_stop(&loader->pipe, true);
+    loader_free(loader);
 }
 
 /* Close a target's writer and start its append transaction; *txn stays NULL when it wrote
@@ -459,6 +628,12 @@ ErrCode envoy_loader_commit(EnvoyLoader *loader, EnvoyLoadStats *stats, Err *err
     if (rc == ERR_OK) {
         rc = flush_batch(loader, err);
     }
+    /* the writer thread writes what is queued and stops; its first error, if any, wins */
+    pipeline_stop(&loader->pipe, rc != ERR_OK);
+    if (rc == ERR_OK && loader->pipe.rc != ERR_OK) {
+        rc = loader->pipe.rc;
+        *err = loader->pipe.err;
+    }
     if (rc == ERR_OK) {
         rc = flush_rejects(loader, err);
     }
@@ -482,6 +657,6 @@ ErrCode envoy_loader_commit(EnvoyLoader *loader, EnvoyLoadStats *stats, Err *err
     if (stats) {
         *stats = loader->stats;
     }
-    envoy_loader_abort(loader);
+    loader_free(loader);
     return rc;
 }
