@@ -112,6 +112,15 @@ ErrCode ice_scan_plan(Mem *mem, Arena *arena, const IceTableMeta *meta, const Ic
     for (size_t m = 0; rc == ERR_OK && m < n_manifests; m++) {
         const IceManifestFile *manifest = &manifests[m];
         if (manifest->content != ICE_CONTENT_DATA) {
+            /* row-level deletes written by another engine: reading past them would return
+             * deleted rows, so refuse until the reader applies them (counts of -1 are
+             * unknown and count as live) */
+            if (manifest->added_files_count != 0 || manifest->existing_files_count != 0) {
+                rc = err_set(err, ERR_UNSUPPORTED,
+                             "snapshot %lld has row-level delete files (manifest %s); tarn "
+                             "cannot apply position or equality deletes yet",
+                             (long long)snap->snapshot_id, manifest->path);
+            }
             continue;
         }
         out->n_manifests++;

@@ -44,7 +44,8 @@ typedef struct IceScanPlan {
 
 /* Plan a scan of `meta` (filter on field ids; NULL = everything). Everything returned
  * lives in `arena`. Errors: ERR_NOT_FOUND (unknown snapshot or ref, no snapshot at that
- * time), ERR_IO, ERR_CORRUPT. */
+ * time), ERR_UNSUPPORTED (the snapshot has live row-level delete files, which tarn does
+ * not apply yet: refusing beats returning deleted rows), ERR_IO, ERR_CORRUPT. */
 TN_MUST_CHECK ErrCode ice_scan_plan(Mem *mem, Arena *arena, const IceTableMeta *meta,
                                     const IceScanOptions *opts, const IceExpr *filter,
                                     IceScanPlan *out, Err *err);

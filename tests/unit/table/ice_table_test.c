@@ -616,6 +616,43 @@ static void branches_keep_their_own_snapshots(void **state)
     ice_table_free(table);
 }
 
+static void row_level_deletes_are_refused_not_ignored(void **state)
+{
+    Fixture *f = *state;
+    IceTable *table = create_table(f, "t");
+    int64_t id = append(f, table, 20000, 1, 10, 0);
+    const IceSnapshot *snap = ice_meta_snapshot(table->meta, id);
+    IceManifestFile *list;
+    size_t n;
+    assert_ok(ice_manifest_list_read(&f->mem, &f->arena, snap->manifest_list, &list, &n, &f->err),
+              &f->err);
+    /* the same list plus a delete manifest, as another engine's row-level delete writes */
+    IceManifestFile *more = arena_alloc_array(&f->arena, n + 1, sizeof *more);
+    memcpy(more, list, n * sizeof *more);
+    more[n] = list[0];
+    more[n].content = ICE_CONTENT_POSITION_DELETES;
+    char path[700];
+    snprintf(path, sizeof path, "%s/deletes-list.avro", f->dir);
+    assert_ok(ice_manifest_list_write(&f->mem, path, id, -1, snap->sequence_number, more, n + 1,
+                                      &f->err),
+              &f->err);
+    IceTableMeta *meta;
+    assert_ok(ice_meta_clone(table->meta, &meta, &f->err), &f->err);
+    for (int32_t i = 0; i < meta->n_snapshots; i++) {
+        if (meta->snapshots[i].snapshot_id == id) {
+            meta->snapshots[i].manifest_list = path;
+        }
+    }
+    IceScanOptions opts;
+    ice_scan_options_default(&opts);
+    IceScanPlan plan;
+    assert_int_equal(ice_scan_plan(&f->mem, &f->arena, meta, &opts, NULL, &plan, &f->err),
+                     ERR_UNSUPPORTED);
+    assert_non_null(strstr(f->err.msg, "row-level delete files"));
+    ice_meta_free(meta);
+    ice_table_free(table);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -633,6 +670,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(evolved_schema_reads_old_files_by_id, setup, teardown),
             cmocka_unit_test_setup_teardown(partition_evolution_plans_every_spec, setup, teardown),
             cmocka_unit_test_setup_teardown(branches_keep_their_own_snapshots, setup, teardown),
+            cmocka_unit_test_setup_teardown(row_level_deletes_are_refused_not_ignored, setup,
+                                            teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
