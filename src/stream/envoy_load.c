@@ -80,7 +80,9 @@ struct EnvoyLoader {
     /* the current source and its partial last line */
     char source[1024];
     int64_t line_no;
-    StrBuf carry;
+    StrBuf carry;        /* the partial last line of the previous feed, at most
+                            ENVOY_MAX_LINE_BYTES + 1 bytes of it */
+    size_t carry_length; /* the whole partial line's length, kept bytes or not */
     /* pending rejects */
     ColStr *rej_source, *rej_raw, *rej_reason;
     int64_t *rej_line, *rej_at;
@@ -435,6 +437,34 @@ static ErrCode take_line(EnvoyLoader *loader, const char *line, size_t len, Err 
     return envoy_batch_is_full(loader->batch) ? flush_batch(loader, err) : ERR_OK;
 }
 
+/* Keep bytes of a line that continues in the next feed. Past the parser's line limit
+ * nothing more is kept: the line will be a reject however long it grows, and a file
+ * without newlines must not take all memory. */
+static ErrCode carry_append(EnvoyLoader *loader, const char *bytes, size_t n, Err *err)
+{
+    size_t room = ENVOY_MAX_LINE_BYTES + 1 - TN_MIN(loader->carry.len, ENVOY_MAX_LINE_BYTES + 1);
+    loader->carry_length += n;
+    return strbuf_append(&loader->carry, bytes, TN_MIN(n, room), err);
+}
+
+/* Parse (or reject) the carried line and forget it. */
+static ErrCode take_carry(EnvoyLoader *loader, Err *err)
+{
+    ErrCode rc;
+    if (loader->carry_length > loader->carry.len) {
+        loader->line_no++;
+        char reason[128];
+        snprintf(reason, sizeof reason, "line of %zu bytes is longer than the %u-byte limit",
+                 loader->carry_length, ENVOY_MAX_LINE_BYTES);
+        rc = add_reject(loader, loader->carry.data, loader->carry.len, reason, err);
+    } else {
+        rc = take_line(loader, loader->carry.data, loader->carry.len, err);
+    }
+    strbuf_clear(&loader->carry);
+    loader->carry_length = 0;
+    return rc;
+}
+
 ErrCode envoy_loader_feed(EnvoyLoader *loader, const char *source, const char *data, size_t len,
                           bool is_end, Err *err)
 {
@@ -442,34 +472,28 @@ ErrCode envoy_loader_feed(EnvoyLoader *loader, const char *source, const char *d
         snprintf(loader->source, sizeof loader->source, "%s", source);
         loader->line_no = 0;
         strbuf_clear(&loader->carry);
+        loader->carry_length = 0;
     }
     loader->stats.n_bytes += (int64_t)len;
     ErrCode rc = ERR_OK;
     size_t pos = 0;
-    if (loader->carry.len > 0) {
+    if (loader->carry_length > 0) {
         /* complete the partial line kept from the previous feed */
         const char *nl = memchr(data, '\n', len);
         size_t part = nl ? (size_t)(nl - data) : len;
-        rc = strbuf_append(&loader->carry, data, part, err);
-        if (rc != ERR_OK) {
+        rc = carry_append(loader, data, part, err);
+        if (rc != ERR_OK || (!nl && !is_end)) {
             return rc;
         }
-        if (!nl && !is_end) {
-            return ERR_OK;
-        }
-        rc = take_line(loader, loader->carry.data, loader->carry.len, err);
-        strbuf_clear(&loader->carry);
+        rc = take_carry(loader, err);
         pos = nl ? part + 1 : len;
     }
     while (rc == ERR_OK && pos < len) {
         const char *line = data + pos;
         const char *nl = memchr(line, '\n', len - pos);
         if (!nl) {
-            if (is_end) {
-                rc = take_line(loader, line, len - pos, err);
-            } else {
-                rc = strbuf_append(&loader->carry, line, len - pos, err);
-            }
+            rc = is_end ? take_line(loader, line, len - pos, err)
+                        : carry_append(loader, line, len - pos, err);
             break;
         }
         rc = take_line(loader, line, (size_t)(nl - line), err);
@@ -621,9 +645,8 @@ static ErrCode finish_target(EnvoyLoader *loader, Target *target, IceTxn **txn, 
 ErrCode envoy_loader_commit(EnvoyLoader *loader, EnvoyLoadStats *stats, Err *err)
 {
     ErrCode rc = ERR_OK;
-    if (loader->carry.len > 0) {
-        rc = take_line(loader, loader->carry.data, loader->carry.len, err);
-        strbuf_clear(&loader->carry);
+    if (loader->carry_length > 0) {
+        rc = take_carry(loader, err);
     }
     if (rc == ERR_OK) {
         rc = flush_batch(loader, err);

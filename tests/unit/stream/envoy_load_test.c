@@ -162,6 +162,29 @@ static void abort_leaves_no_data(void **state)
     }
 }
 
+static void endless_line_is_one_bounded_reject(void **state)
+{
+    Fixture *f = *state;
+    EnvoyLoader *loader;
+    assert_ok(
+            envoy_loader_open(&f->mem, f->store, "analytics", "httproute_raw", 1, &loader, &f->err),
+            &f->err);
+    static char chunk[1 << 20];
+    memset(chunk, 'x', sizeof chunk);
+    for (int i = 0; i < 3; i++) { /* a 3 MiB line arriving in pieces */
+        assert_ok(envoy_loader_feed(loader, "big", chunk, sizeof chunk, false, &f->err), &f->err);
+    }
+    assert_true(mem_used(&f->mem) < ((size_t)64 << 20)); /* not the whole line */
+    assert_ok(envoy_loader_feed(loader, "big", "\n", 1, false, &f->err), &f->err);
+    assert_ok(envoy_loader_feed(loader, "big", good_line, strlen(good_line), true, &f->err),
+              &f->err);
+    EnvoyLoadStats stats;
+    assert_ok(envoy_loader_commit(loader, &stats, &f->err), &f->err);
+    assert_int_equal(stats.n_rows, 1);
+    assert_int_equal(stats.n_rejected, 1);
+    assert_int_equal(table_rows(f, "analytics", "_rejected"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +192,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(evolved_table_gets_nulls_and_foreign_schema_is_refused,
                                             setup, teardown),
             cmocka_unit_test_setup_teardown(abort_leaves_no_data, setup, teardown),
+            cmocka_unit_test_setup_teardown(endless_line_is_one_bounded_reject, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
