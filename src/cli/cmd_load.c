@@ -3,7 +3,8 @@
  * stream/envoy_load.c's; this file reads the files, shows progress on a terminal and
  * prints the outcome). The process runs under one memory budget, 1 GiB by default.
  *
- * Files and stdin ("-") are read in 4 MiB chunks into one buffer.
+ * Files and stdin ("-") are read in 4 MiB chunks into one buffer; gzip and zstd input
+ * (rotated logs: access.log.2.gz) is decompressed on the way, detected by content.
  * An unreadable file aborts the whole load before anything is committed (exit 1); lines
  * that do not parse are rejects, not errors. Exit status: 0 when rows were loaded, 1 when
  * nothing could be loaded or a file could not be read, 2 for usage errors.
@@ -18,6 +19,7 @@
 
 #include "base/datetime.h"
 #include "cli/cli.h"
+#include "format/input_stream.h"
 #include "stream/envoy_load.h"
 
 #define LOAD_CHUNK_BYTES ((size_t)4 << 20)
@@ -27,6 +29,7 @@ typedef struct LoadProgress {
     int64_t start_ns;
     int64_t last_ns;
     int64_t total_bytes; /* of the regular files, for the percentage; 0 = unknown */
+    int64_t done_bytes;  /* read from them so far (compressed bytes for .gz/.zst) */
 } LoadProgress;
 
 static void progress_show(LoadProgress *progress, const EnvoyLoader *loader, bool is_final)
@@ -44,7 +47,7 @@ static void progress_show(LoadProgress *progress, const EnvoyLoader *loader, boo
     double seconds = (double)(now - progress->start_ns) / 1e9;
     double rate = seconds > 0 ? (double)stats.n_rows / seconds : 0;
     if (progress->total_bytes > 0) {
-        double fraction = (double)stats.n_bytes / (double)progress->total_bytes;
+        double fraction = (double)progress->done_bytes / (double)progress->total_bytes;
         double eta = fraction > 0 ? seconds / fraction - seconds : 0;
         int width = 30, filled = (int)(fraction * width);
         char bar[64];
@@ -71,30 +74,37 @@ static int usage(const char *message)
 /* Feed one input (a file, or stdin when fd is STDIN_FILENO) in LOAD_CHUNK_BYTES reads
  * into one reused buffer: reading beats mapping here (no page fault per 4 KiB of input)
  * and keeps the input out of the resident set. */
-static ErrCode load_fd(EnvoyLoader *loader, int fd, const char *source, char *buf,
+/* Feed one input (a file, or stdin when fd is STDIN_FILENO) in LOAD_CHUNK_BYTES pieces into
+ * one reused buffer, decompressing gzip and zstd input on the way (input_stream.h). Reading
+ * beats mapping here: no page fault per 4 KiB of input, and the input stays out of the
+ * resident set. */
+static ErrCode load_fd(EnvoyLoader *loader, Mem *mem, int fd, const char *source, char *buf,
                        LoadProgress *progress, Err *err)
 {
-    for (;;) {
-        ssize_t n = read(fd, buf, LOAD_CHUNK_BYTES);
-        if (n < 0 && errno == EINTR) {
-            continue;
+    InputStream *in;
+    ErrCode rc = input_stream_open(mem, fd, source, &in, err);
+    int64_t done_before = progress->done_bytes;
+    while (rc == ERR_OK) {
+        size_t n = 0;
+        rc = input_stream_read(in, buf, LOAD_CHUNK_BYTES, &n, err);
+        if (rc == ERR_OK) {
+            rc = envoy_loader_feed(loader, source, buf, n, n == 0, err);
         }
-        if (n < 0) {
-            return err_errno(err, ERR_IO, errno, "could not read \"%s\"", source);
-        }
-        ErrCode rc = envoy_loader_feed(loader, source, buf, (size_t)n, n == 0, err);
+        progress->done_bytes = done_before + input_stream_raw_bytes(in);
         progress_show(progress, loader, false);
-        if (rc != ERR_OK || n == 0) {
-            return rc;
+        if (n == 0) {
+            break;
         }
     }
+    input_stream_close(in);
+    return rc;
 }
 
-static ErrCode load_input(EnvoyLoader *loader, const char *path, char *buf, LoadProgress *progress,
-                          Err *err)
+static ErrCode load_input(EnvoyLoader *loader, Mem *mem, const char *path, char *buf,
+                          LoadProgress *progress, Err *err)
 {
     if (strcmp(path, "-") == 0) {
-        return load_fd(loader, STDIN_FILENO, "-", buf, progress, err);
+        return load_fd(loader, mem, STDIN_FILENO, "-", buf, progress, err);
     }
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -102,7 +112,7 @@ static ErrCode load_input(EnvoyLoader *loader, const char *path, char *buf, Load
                          "could not open \"%s\"", path);
     }
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    ErrCode rc = load_fd(loader, fd, path, buf, progress, err);
+    ErrCode rc = load_fd(loader, mem, fd, path, buf, progress, err);
     close(fd);
     return rc;
 }
@@ -150,7 +160,7 @@ int cmd_load(int argc, char **argv)
     mem_init(&mem, NULL, "tarn load", memory_limit);
     Err err;
     err_init(&err);
-    LoadProgress progress = {isatty(STDERR_FILENO) != 0, datetime_monotonic_ns(), 0, 0};
+    LoadProgress progress = {isatty(STDERR_FILENO) != 0, datetime_monotonic_ns(), 0, 0, 0};
     /* every file must be readable before anything is created or written */
     for (int i = 1; i <= n_files; i++) {
         struct stat st;
@@ -179,7 +189,7 @@ int cmd_load(int argc, char **argv)
         rc = ERR_NOMEM;
     }
     for (int i = 1; rc == ERR_OK && i <= n_files; i++) {
-        rc = load_input(loader, argv[i], buf, &progress, &err);
+        rc = load_input(loader, &mem, argv[i], buf, &progress, &err);
     }
     mem_free(&mem, buf);
     EnvoyLoadStats stats = {0};
