@@ -116,6 +116,30 @@ ErrCode file_out_write(FileOut *out, const void *bytes, size_t len, Err *err)
     return rc;
 }
 
+/* fsync the directory holding `path`, so a rename or create in it is durable. */
+static ErrCode sync_parent_dir(const char *path, Err *err)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    size_t len = slash ? (size_t)(slash - path) : 1;
+    if (len == 0) {
+        len = 1; /* "/file": the root */
+    }
+    if (len >= sizeof dir) {
+        return err_set(err, ERR_INVALID, "path too long: %.64s...", path);
+    }
+    memcpy(dir, slash ? path : ".", len);
+    dir[len] = '\0';
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        return open_error(err, errno, "open directory", dir);
+    }
+    int rc = fsync(fd);
+    int saved = errno;
+    close(fd);
+    return rc == 0 ? ERR_OK : open_error(err, saved, "fsync directory", dir);
+}
+
 ErrCode file_out_commit(FileOut *out, bool durable, Err *err)
 {
     ErrCode rc = flush_buffer(out, err);
@@ -123,6 +147,9 @@ ErrCode file_out_commit(FileOut *out, bool durable, Err *err)
         rc = err_errno(err, ERR_IO, errno, "could not fsync file \"%s\"", out->path);
     if (close(out->fd) != 0 && rc == ERR_OK)
         rc = err_errno(err, ERR_IO, errno, "could not close file \"%s\"", out->path);
+    /* the new name must survive a crash too, not only the bytes */
+    if (rc == ERR_OK && durable)
+        rc = sync_parent_dir(out->path, err);
     /* A file whose commit failed is incomplete: delete it, as abort would. */
     if (rc != ERR_OK)
         unlink(out->path);
@@ -165,30 +192,6 @@ ErrCode file_read_all(const char *path, StrBuf *out, Err *err)
     }
     close(fd);
     return rc;
-}
-
-/* fsync the directory holding `path`, so a rename or create in it is durable. */
-static ErrCode sync_parent_dir(const char *path, Err *err)
-{
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    size_t len = slash ? (size_t)(slash - path) : 1;
-    if (len == 0) {
-        len = 1; /* "/file": the root */
-    }
-    if (len >= sizeof dir) {
-        return err_set(err, ERR_INVALID, "path too long: %.64s...", path);
-    }
-    memcpy(dir, slash ? path : ".", len);
-    dir[len] = '\0';
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
-        return open_error(err, errno, "open directory", dir);
-    }
-    int rc = fsync(fd);
-    int saved = errno;
-    close(fd);
-    return rc == 0 ? ERR_OK : open_error(err, saved, "fsync directory", dir);
 }
 
 ErrCode file_write_atomic(const char *path, const void *bytes, size_t len, bool durable, Err *err)
@@ -251,7 +254,13 @@ ErrCode file_mkdirs(const char *path, Err *err)
         if (buf[i] == '/' || buf[i] == '\0') {
             char saved = buf[i];
             buf[i] = '\0';
-            if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
+            if (mkdir(buf, 0755) == 0) {
+                /* a new directory's entry is durable once its parent is synced */
+                ErrCode rc = sync_parent_dir(buf, err);
+                if (rc != ERR_OK) {
+                    return rc;
+                }
+            } else if (errno != EEXIST) {
                 return open_error(err, errno, "create directory", buf);
             }
             buf[i] = saved;

@@ -38,7 +38,8 @@ TN_MUST_CHECK ErrCode file_out_open(FileOut *out, Mem *mem, const char *path, Er
 /* Append bytes (buffered; large writes go straight through). */
 TN_MUST_CHECK ErrCode file_out_write(FileOut *out, const void *bytes, size_t len, Err *err);
 
-/* Flush, fsync when `durable`, and close. The FileOut is finished either way; on failure
+/* Flush, fsync when `durable` (the file, then its directory, so the new name survives a
+ * crash too), and close. The FileOut is finished either way; on failure
  * the incomplete file is deleted. Errors: ERR_IO. */
 TN_MUST_CHECK ErrCode file_out_commit(FileOut *out, bool durable, Err *err);
 
@@ -56,8 +57,8 @@ TN_MUST_CHECK ErrCode file_read_all(const char *path, StrBuf *out, Err *err);
 TN_MUST_CHECK ErrCode file_write_atomic(const char *path, const void *bytes, size_t len,
                                         bool durable, Err *err);
 
-/* mkdir -p: create `path` and its missing parents (mode 0755). Errors: ERR_IO, ERR_INVALID
- * (path too long). */
+/* mkdir -p: create `path` and its missing parents (mode 0755); each directory created is
+ * made durable by syncing its parent. Errors: ERR_IO, ERR_INVALID (path too long). */
 TN_MUST_CHECK ErrCode file_mkdirs(const char *path, Err *err);
 
 #endif
