@@ -57,8 +57,11 @@
  * group for scans, and one open file then needs ~100 MiB while it encodes. */
 #define WRITER_DEFAULT_ROW_GROUP_BYTES ((int64_t)32 << 20)
 /* What all open files may hold before the least recently written one is closed: with
- * time-ordered input a finished day's file closes as soon as the next day's fills up. */
-#define WRITER_DEFAULT_MAX_BUFFERED_BYTES ((int64_t)192 << 20)
+ * time-ordered input a finished day's file closes as soon as the next day's fills up.
+ * One open file holds up to ~3 row groups' worth while it encodes; 96 MiB keeps a
+ * previous partition open only briefly. Measured on 2M lines over 7 days: 8% faster and
+ * 130 MiB peak instead of 230 MiB, against a 192 MiB budget. */
+#define WRITER_DEFAULT_MAX_BUFFERED_BYTES ((int64_t)96 << 20)
 #define WRITER_PATH_MAX                   4096
 
 /* One partition: its tuple, directory and current file. */

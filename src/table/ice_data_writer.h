@@ -38,7 +38,7 @@ typedef struct IceDataWriterOptions {
                                    full bounds. Other numeric fields <= 0 take their default. */
     int64_t row_group_bytes;    /* Parquet row group size (uncompressed estimate), default
                                    32 MiB, at most half the target file size */
-    int64_t max_buffered_bytes; /* default 192 MiB: when the open files hold more, the least
+    int64_t max_buffered_bytes; /* default 96 MiB: when the open files hold more, the least
                                    recently written ones are closed (memory stays bounded
                                    however many partitions the input touches) */
     bool is_durable;            /* fsync each file as it closes (default true): a commit that
