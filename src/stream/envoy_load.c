@@ -36,6 +36,8 @@
  * queued, so a short stall of either stage does not stop the other. */
 #define ENVOY_LOAD_PIPELINE_BATCHES 3
 #define ENVOY_LOAD_REJECT_ROWS      1024
+/* The snapshot summary lists the loaded sources up to this many bytes. */
+#define ENVOY_LOAD_SOURCES_BYTES 4096
 /* A raw line kept in _rejected is cut at this many bytes (the reason says so). */
 #define ENVOY_LOAD_RAW_MAX_BYTES 65536
 
@@ -83,6 +85,8 @@ struct EnvoyLoader {
     StrBuf carry;        /* the partial last line of the previous feed, at most
                             ENVOY_MAX_LINE_BYTES + 1 bytes of it */
     size_t carry_length; /* the whole partial line's length, kept bytes or not */
+    StrBuf sources;      /* "a.log, b.log.gz": the snapshot summary's tarn.sources */
+    int32_t n_sources_left_out;
     /* pending rejects */
     ColStr *rej_source, *rej_raw, *rej_reason;
     int64_t *rej_line, *rej_at;
@@ -465,6 +469,19 @@ static ErrCode take_carry(EnvoyLoader *loader, Err *err)
     return rc;
 }
 
+/* Remember a source for the snapshot summary (the first ENVOY_LOAD_SOURCES_BYTES of the
+ * list; the rest are counted). */
+static ErrCode note_source(EnvoyLoader *loader, const char *source, Err *err)
+{
+    size_t len = strlen(source);
+    if (loader->sources.len + len + 2 > ENVOY_LOAD_SOURCES_BYTES) {
+        loader->n_sources_left_out++;
+        return ERR_OK;
+    }
+    ErrCode rc = loader->sources.len ? strbuf_append_str(&loader->sources, ", ", err) : ERR_OK;
+    return rc == ERR_OK ? strbuf_append(&loader->sources, source, len, err) : rc;
+}
+
 ErrCode envoy_loader_feed(EnvoyLoader *loader, const char *source, const char *data, size_t len,
                           bool is_end, Err *err)
 {
@@ -473,6 +490,10 @@ ErrCode envoy_loader_feed(EnvoyLoader *loader, const char *source, const char *d
         loader->line_no = 0;
         strbuf_clear(&loader->carry);
         loader->carry_length = 0;
+        ErrCode rc = note_source(loader, source, err);
+        if (rc != ERR_OK) {
+            return rc;
+        }
     }
     loader->stats.n_bytes += (int64_t)len;
     ErrCode rc = ERR_OK;
@@ -562,6 +583,7 @@ ErrCode envoy_loader_open(Mem *mem, IceStore *store, const char *ns, const char 
     arena_init(&loader->data.fill_arena, mem, 16 * 1024);
     arena_init(&loader->rejected.fill_arena, mem, 16 * 1024);
     strbuf_init(&loader->carry, mem);
+    strbuf_init(&loader->sources, mem);
     ErrCode rc = envoy_schema(&loader->arena, &loader->data.schema, &loader->data.spec, err);
     if (rc == ERR_OK) {
         rc = rejected_schema(&loader->arena, &loader->rejected.schema, &loader->rejected.spec, err);
@@ -598,6 +620,7 @@ static void loader_free(EnvoyLoader *loader)
         pthread_mutex_destroy(&loader->pipe.lock);
     }
     strbuf_fini(&loader->carry);
+    strbuf_fini(&loader->sources);
     arena_fini(&loader->reject_arena);
     arena_fini(&loader->data.fill_arena);
     arena_fini(&loader->rejected.fill_arena);
@@ -634,6 +657,16 @@ static ErrCode finish_target(EnvoyLoader *loader, Target *target, IceTxn **txn, 
         }
         if (rc == ERR_OK) {
             rc = ice_txn_set_summary(*txn, "tarn.operation", "load", err);
+        }
+        if (rc == ERR_OK && loader->sources.len > 0) {
+            if (loader->n_sources_left_out > 0) {
+                rc = strbuf_appendf(&loader->sources, err, " and %d more",
+                                    loader->n_sources_left_out);
+                loader->n_sources_left_out = 0;
+            }
+            if (rc == ERR_OK) {
+                rc = ice_txn_set_summary(*txn, "tarn.sources", loader->sources.data, err);
+            }
         }
     }
     if (n_files) {

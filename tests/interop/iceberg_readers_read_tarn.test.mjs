@@ -165,7 +165,8 @@ function decodeAll(file, readerSchema) {
 const meta1 = JSON.parse(fs.readFileSync(fileURLToPath(loc1), 'utf8'));
 const snap1 = meta1.snapshots.find(s => s['snapshot-id'] === meta1['current-snapshot-id']);
 check(snap1.summary.operation === 'append' && snap1.summary['added-records'] === '6000' &&
-  snap1.summary['total-records'] === '6000', `summary ${JSON.stringify(snap1.summary)}`);
+  snap1.summary['total-records'] === '6000' && snap1.summary['tarn.sources'] === genFile,
+  `summary ${JSON.stringify(snap1.summary)}`);
 const list = await decodeAll(snap1['manifest-list'], manifestFile);
 let listedRows = 0, dataFiles = [];
 const dayOf = ms => Math.floor(ms / 86400000);
