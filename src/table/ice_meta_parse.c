@@ -238,7 +238,9 @@ static ErrCode parse_type(MetaParser *parser, json_t *json, SchemaWalk *walk, co
         rc = ice_prim_parse(json_string_value(json), &type->prim, parser->err);
         if (rc != ERR_OK) {
             err_prefix(parser->err, "%s: %s", parser->source, parser->path);
-            parser->err->code = rc = ERR_CORRUPT;
+            if (rc == ERR_INVALID) { /* not a type name at all; a v3 type stays UNSUPPORTED */
+                parser->err->code = rc = ERR_CORRUPT;
+            }
         }
         type->id = type->prim.id;
     } else if (json_is_object(json)) {
