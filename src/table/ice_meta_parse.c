@@ -19,6 +19,7 @@ typedef struct MetaParser {
     const char *source;
     Err *err;
     char path[256];
+    int32_t next_partition_field_id; /* v1 specs without field ids: assigned from 1000 */
 } MetaParser;
 
 static ErrCode fail(MetaParser *parser, const char *what)
@@ -157,6 +158,46 @@ static void *alloc_array(MetaParser *parser, size_t n, size_t size)
 {
     /* one spare slot: a cloned-and-edited metadata often appends exactly one */
     return arena_alloc_array(parser->arena, n + 1, size);
+}
+
+/* Parses one array element (a JSON object) into `out`. */
+typedef ErrCode (*ParseElement)(MetaParser *parser, json_t *element, void *out);
+
+/* Parse every element of the array at obj[key] into a new arena array of `size`-byte items
+ * (zeroed, with one spare slot); each element's errors carry "key[i]" in their path.
+ * An absent optional array gives zero items. */
+static ErrCode parse_each(MetaParser *parser, json_t *obj, const char *key, bool is_required,
+                          size_t size, ParseElement parse_one, void **items_out, int32_t *n_out)
+{
+    json_t *array;
+    ErrCode rc = get_array(parser, obj, key, is_required, &array);
+    if (rc != ERR_OK) {
+        return rc;
+    }
+    size_t n = array ? json_array_size(array) : 0;
+    if (n > INT32_MAX / 2) {
+        return fail(parser, "array too long");
+    }
+    char *items = alloc_array(parser, n, size);
+    if (!items) {
+        return err_nomem(parser->err, key);
+    }
+    memset(items, 0, (n + 1) * size);
+    *items_out = items;
+    *n_out = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t mark = path_push(parser, key, 0);
+        path_push(parser, NULL, (int64_t)i);
+        json_t *element = json_array_get(array, i);
+        rc = json_is_object(element) ? parse_one(parser, element, items + i * size)
+                                     : fail(parser, "expected an object");
+        path_pop(parser, mark);
+        if (rc != ERR_OK) {
+            return rc;
+        }
+        (*n_out)++;
+    }
+    return ERR_OK;
 }
 
 /* ---- schemas ------------------------------------------------------------------------- */
@@ -307,6 +348,13 @@ static ErrCode parse_type(MetaParser *parser, json_t *json, SchemaWalk *walk, co
     return rc;
 }
 
+static ErrCode parse_schema(MetaParser *parser, json_t *json, IceSchema *out);
+
+static ErrCode parse_schema_element(MetaParser *parser, json_t *json, void *out)
+{
+    return parse_schema(parser, json, out);
+}
+
 static ErrCode parse_schema(MetaParser *parser, json_t *json, IceSchema *out)
 {
     memset(out, 0, sizeof *out);
@@ -367,174 +415,108 @@ static ErrCode parse_transform(MetaParser *parser, json_t *obj, IceTransform *ou
     return rc;
 }
 
-static ErrCode parse_spec_fields(MetaParser *parser, json_t *array, int32_t *next_field_id,
+static ErrCode parse_spec_field(MetaParser *parser, json_t *json, void *out)
+{
+    IcePartitionField *f = out;
+    ErrCode rc = get_int32(parser, json, "source-id", true, 0, &f->source_id);
+    if (rc == ERR_OK) {
+        /* v1 specs may omit field-id: ids were assigned from 1000 in order */
+        rc = get_int32(parser, json, "field-id", false, parser->next_partition_field_id,
+                       &f->field_id);
+    }
+    if (rc == ERR_OK) {
+        rc = get_str(parser, json, "name", true, &f->name);
+    }
+    if (rc == ERR_OK) {
+        rc = parse_transform(parser, json, &f->transform);
+    }
+    parser->next_partition_field_id = f->field_id + 1;
+    return rc;
+}
+
+/* A spec's field list at obj[key] ("fields", or v1's top-level "partition-spec"). */
+static ErrCode parse_spec_fields(MetaParser *parser, json_t *obj, const char *key,
                                  IcePartitionSpec *out)
 {
-    size_t n = json_array_size(array);
-    IcePartitionField *fields = alloc_array(parser, n, sizeof *fields);
-    if (!fields) {
-        return err_nomem(parser->err, "partition spec");
-    }
-    for (size_t i = 0; i < n; i++) {
-        size_t mark = path_push(parser, NULL, (int64_t)i);
-        json_t *field = json_array_get(array, i);
-        IcePartitionField *f = &fields[i];
-        memset(f, 0, sizeof *f);
-        ErrCode rc = json_is_object(field) ? ERR_OK : fail(parser, "expected an object");
-        if (rc == ERR_OK) {
-            rc = get_int32(parser, field, "source-id", true, 0, &f->source_id);
-        }
-        if (rc == ERR_OK) {
-            /* v1 specs may omit field-id: ids were assigned from 1000 in order */
-            rc = get_int32(parser, field, "field-id", false, *next_field_id, &f->field_id);
-        }
-        if (rc == ERR_OK) {
-            rc = get_str(parser, field, "name", true, &f->name);
-        }
-        if (rc == ERR_OK) {
-            rc = parse_transform(parser, field, &f->transform);
-        }
-        path_pop(parser, mark);
-        if (rc != ERR_OK) {
-            return rc;
-        }
-        *next_field_id = f->field_id + 1;
-    }
+    void *fields;
+    ErrCode rc = parse_each(parser, obj, key, true, sizeof(IcePartitionField), parse_spec_field,
+                            &fields, &out->n_fields);
     out->fields = fields;
-    out->n_fields = (int32_t)n;
-    return ERR_OK;
+    return rc;
+}
+
+static ErrCode parse_spec(MetaParser *parser, json_t *json, void *out)
+{
+    IcePartitionSpec *spec = out;
+    ErrCode rc = get_int32(parser, json, "spec-id", true, 0, &spec->spec_id);
+    return rc == ERR_OK ? parse_spec_fields(parser, json, "fields", spec) : rc;
 }
 
 static ErrCode parse_specs(MetaParser *parser, json_t *root, IceTableMeta *meta)
 {
-    json_t *specs;
-    ErrCode rc = get_array(parser, root, "partition-specs", false, &specs);
-    if (rc != ERR_OK) {
-        return rc;
-    }
-    int32_t next_field_id = 1000;
-    if (!specs) {
+    parser->next_partition_field_id = 1000;
+    if (!json_object_get(root, "partition-specs")) {
         /* v1: the deprecated single `partition-spec` (a field list) is spec 0 */
-        json_t *fields;
-        rc = get_array(parser, root, "partition-spec", true, &fields);
-        if (rc != ERR_OK) {
-            return rc;
-        }
         meta->specs = alloc_array(parser, 1, sizeof *meta->specs);
         if (!meta->specs) {
             return err_nomem(parser->err, "partition spec");
         }
         memset(meta->specs, 0, sizeof *meta->specs);
         meta->n_specs = 1;
-        size_t mark = path_push(parser, "partition-spec", 0);
-        rc = parse_spec_fields(parser, fields, &next_field_id, &meta->specs[0]);
-        path_pop(parser, mark);
-        return rc;
+        return parse_spec_fields(parser, root, "partition-spec", &meta->specs[0]);
     }
-    size_t n = json_array_size(specs);
-    meta->specs = alloc_array(parser, n, sizeof *meta->specs);
-    if (!meta->specs) {
-        return err_nomem(parser->err, "partition specs");
+    void *specs;
+    ErrCode rc = parse_each(parser, root, "partition-specs", true, sizeof(IcePartitionSpec),
+                            parse_spec, &specs, &meta->n_specs);
+    meta->specs = specs;
+    return rc;
+}
+
+static ErrCode parse_sort_field(MetaParser *parser, json_t *json, void *out)
+{
+    IceSortField *sf = out;
+    const char *direction = NULL, *null_order = NULL;
+    ErrCode rc = parse_transform(parser, json, &sf->transform);
+    if (rc == ERR_OK) {
+        rc = get_int32(parser, json, "source-id", true, 0, &sf->source_id);
     }
-    for (size_t i = 0; i < n; i++) {
-        size_t mark = path_push(parser, "partition-specs", 0);
-        path_push(parser, NULL, (int64_t)i);
-        json_t *spec = json_array_get(specs, i);
-        IcePartitionSpec *out = &meta->specs[i];
-        memset(out, 0, sizeof *out);
-        json_t *fields = NULL;
-        rc = json_is_object(spec) ? ERR_OK : fail(parser, "expected an object");
-        if (rc == ERR_OK) {
-            rc = get_int32(parser, spec, "spec-id", true, 0, &out->spec_id);
-        }
-        if (rc == ERR_OK) {
-            rc = get_array(parser, spec, "fields", true, &fields);
-        }
-        if (rc == ERR_OK) {
-            size_t fields_mark = path_push(parser, "fields", 0);
-            rc = parse_spec_fields(parser, fields, &next_field_id, out);
-            path_pop(parser, fields_mark);
-        }
-        path_pop(parser, mark);
-        if (rc != ERR_OK) {
-            return rc;
-        }
-        meta->n_specs++;
+    if (rc == ERR_OK) {
+        rc = get_str(parser, json, "direction", true, &direction);
     }
-    return ERR_OK;
+    if (rc == ERR_OK) {
+        rc = get_str(parser, json, "null-order", true, &null_order);
+    }
+    if (rc == ERR_OK) {
+        sf->is_descending = strcmp(direction, "desc") == 0;
+        sf->is_nulls_first = strcmp(null_order, "nulls-first") == 0;
+    }
+    return rc;
+}
+
+static ErrCode parse_sort_order(MetaParser *parser, json_t *json, void *out)
+{
+    IceSortOrder *order = out;
+    ErrCode rc = get_int32(parser, json, "order-id", true, 0, &order->order_id);
+    void *fields = NULL;
+    if (rc == ERR_OK) {
+        rc = parse_each(parser, json, "fields", true, sizeof(IceSortField), parse_sort_field,
+                        &fields, &order->n_fields);
+    }
+    order->fields = fields;
+    return rc;
 }
 
 static ErrCode parse_sort_orders(MetaParser *parser, json_t *root, IceTableMeta *meta)
 {
-    json_t *orders;
-    ErrCode rc = get_array(parser, root, "sort-orders", false, &orders);
-    if (rc != ERR_OK) {
-        return rc;
-    }
-    size_t n = orders ? json_array_size(orders) : 0;
-    meta->sort_orders = alloc_array(parser, n ? n : 1, sizeof *meta->sort_orders);
-    if (!meta->sort_orders) {
-        return err_nomem(parser->err, "sort orders");
-    }
-    if (n == 0) {
-        /* v1 tables without orders: the unsorted order 0 */
-        memset(meta->sort_orders, 0, sizeof *meta->sort_orders);
+    void *orders;
+    ErrCode rc = parse_each(parser, root, "sort-orders", false, sizeof(IceSortOrder),
+                            parse_sort_order, &orders, &meta->n_sort_orders);
+    meta->sort_orders = orders;
+    if (rc == ERR_OK && meta->n_sort_orders == 0) {
+        /* v1 tables without orders: the unsorted order 0 (the spare slot, zeroed) */
         meta->n_sort_orders = 1;
-        return ERR_OK;
     }
-    for (size_t i = 0; i < n; i++) {
-        size_t mark = path_push(parser, "sort-orders", 0);
-        path_push(parser, NULL, (int64_t)i);
-        json_t *order = json_array_get(orders, i);
-        IceSortOrder *out = &meta->sort_orders[i];
-        memset(out, 0, sizeof *out);
-        json_t *fields = NULL;
-        rc = json_is_object(order) ? ERR_OK : fail(parser, "expected an object");
-        if (rc == ERR_OK) {
-            rc = get_int32(parser, order, "order-id", true, 0, &out->order_id);
-        }
-        if (rc == ERR_OK) {
-            rc = get_array(parser, order, "fields", true, &fields);
-        }
-        size_t n_fields = fields ? json_array_size(fields) : 0;
-        IceSortField *sort_fields = NULL;
-        if (rc == ERR_OK) {
-            sort_fields = alloc_array(parser, n_fields, sizeof *sort_fields);
-            if (!sort_fields) {
-                rc = err_nomem(parser->err, "sort order");
-            }
-        }
-        for (size_t f = 0; rc == ERR_OK && f < n_fields; f++) {
-            json_t *field = json_array_get(fields, f);
-            IceSortField *sf = &sort_fields[f];
-            const char *direction = NULL, *null_order = NULL;
-            rc = json_is_object(field) ? ERR_OK : fail(parser, "expected sort field objects");
-            if (rc == ERR_OK) {
-                rc = parse_transform(parser, field, &sf->transform);
-            }
-            if (rc == ERR_OK) {
-                rc = get_int32(parser, field, "source-id", true, 0, &sf->source_id);
-            }
-            if (rc == ERR_OK) {
-                rc = get_str(parser, field, "direction", true, &direction);
-            }
-            if (rc == ERR_OK) {
-                rc = get_str(parser, field, "null-order", true, &null_order);
-            }
-            if (rc == ERR_OK) {
-                sf->is_descending = strcmp(direction, "desc") == 0;
-                sf->is_nulls_first = strcmp(null_order, "nulls-first") == 0;
-            }
-        }
-        out->fields = sort_fields;
-        out->n_fields = (int32_t)n_fields;
-        path_pop(parser, mark);
-        if (rc != ERR_OK) {
-            return rc;
-        }
-        meta->n_sort_orders++;
-    }
-    return ERR_OK;
+    return rc;
 }
 
 /* ---- snapshots, logs, refs ----------------------------------------------------------- */
@@ -585,126 +567,75 @@ static ErrCode parse_string_map(MetaParser *parser, json_t *obj, const char *fir
     return ERR_OK;
 }
 
-static ErrCode parse_snapshots(MetaParser *parser, json_t *root, IceTableMeta *meta)
+static ErrCode parse_snapshot(MetaParser *parser, json_t *json, void *out)
 {
-    json_t *snapshots;
-    ErrCode rc = get_array(parser, root, "snapshots", false, &snapshots);
-    if (rc != ERR_OK || !snapshots) {
-        return rc;
+    IceSnapshot *snap = out;
+    ErrCode rc = get_int(parser, json, "snapshot-id", true, 0, &snap->snapshot_id);
+    if (rc == ERR_OK) {
+        rc = get_int(parser, json, "parent-snapshot-id", false, -1, &snap->parent_id);
     }
-    size_t n = json_array_size(snapshots);
-    meta->snapshots = alloc_array(parser, n, sizeof *meta->snapshots);
-    if (!meta->snapshots) {
-        return err_nomem(parser->err, "snapshots");
+    if (rc == ERR_OK) {
+        rc = get_int(parser, json, "sequence-number", false, 0, &snap->sequence_number);
     }
-    for (size_t i = 0; i < n; i++) {
-        size_t mark = path_push(parser, "snapshots", 0);
-        path_push(parser, NULL, (int64_t)i);
-        json_t *snap = json_array_get(snapshots, i);
-        IceSnapshot *out = &meta->snapshots[i];
-        memset(out, 0, sizeof *out);
-        rc = json_is_object(snap) ? ERR_OK : fail(parser, "expected an object");
-        if (rc == ERR_OK) {
-            rc = get_int(parser, snap, "snapshot-id", true, 0, &out->snapshot_id);
+    if (rc == ERR_OK) {
+        rc = get_int(parser, json, "timestamp-ms", true, 0, &snap->timestamp_ms);
+    }
+    if (rc == ERR_OK) {
+        rc = get_str(parser, json, "manifest-list", false, &snap->manifest_list);
+        if (rc == ERR_OK && !snap->manifest_list) {
+            rc = json_object_get(json, "manifests")
+                         ? err_set(parser->err, ERR_UNSUPPORTED,
+                                   "%s: %s: v1 snapshots without a manifest list are not "
+                                   "supported",
+                                   parser->source, parser->path)
+                         : fail(parser, "missing manifest-list");
         }
-        if (rc == ERR_OK) {
-            rc = get_int(parser, snap, "parent-snapshot-id", false, -1, &out->parent_id);
-        }
-        if (rc == ERR_OK) {
-            rc = get_int(parser, snap, "sequence-number", false, 0, &out->sequence_number);
-        }
-        if (rc == ERR_OK) {
-            rc = get_int(parser, snap, "timestamp-ms", true, 0, &out->timestamp_ms);
-        }
-        if (rc == ERR_OK) {
-            rc = get_str(parser, snap, "manifest-list", false, &out->manifest_list);
-            if (rc == ERR_OK && !out->manifest_list) {
-                rc = json_object_get(snap, "manifests")
-                             ? err_set(parser->err, ERR_UNSUPPORTED,
-                                       "%s: %s: v1 snapshots without a manifest list are not "
-                                       "supported",
-                                       parser->source, parser->path)
-                             : fail(parser, "missing manifest-list");
-            }
-        }
-        if (rc == ERR_OK) {
-            rc = get_int32(parser, snap, "schema-id", false, -1, &out->schema_id);
-        }
-        json_t *summary = json_object_get(snap, "summary");
-        if (rc == ERR_OK && json_is_object(summary)) {
-            size_t summary_mark = path_push(parser, "summary", 0);
-            IceKV *kvs = NULL;
-            rc = parse_string_map(parser, summary, "operation", &kvs, &out->n_summary);
-            out->summary = kvs;
-            path_pop(parser, summary_mark);
-        }
+    }
+    if (rc == ERR_OK) {
+        rc = get_int32(parser, json, "schema-id", false, -1, &snap->schema_id);
+    }
+    json_t *summary = json_object_get(json, "summary");
+    if (rc == ERR_OK && json_is_object(summary)) {
+        size_t mark = path_push(parser, "summary", 0);
+        IceKV *kvs = NULL;
+        rc = parse_string_map(parser, summary, "operation", &kvs, &snap->n_summary);
+        snap->summary = kvs;
         path_pop(parser, mark);
-        if (rc != ERR_OK) {
-            return rc;
-        }
-        meta->n_snapshots++;
     }
-    return ERR_OK;
+    return rc;
 }
 
-static ErrCode parse_logs(MetaParser *parser, json_t *root, IceTableMeta *meta)
+static ErrCode parse_snapshot_log_entry(MetaParser *parser, json_t *json, void *out)
 {
-    json_t *log;
-    ErrCode rc = get_array(parser, root, "snapshot-log", false, &log);
-    if (rc != ERR_OK) {
-        return rc;
+    IceSnapshotLogEntry *entry = out;
+    ErrCode rc = get_int(parser, json, "timestamp-ms", true, 0, &entry->timestamp_ms);
+    return rc == ERR_OK ? get_int(parser, json, "snapshot-id", true, 0, &entry->snapshot_id) : rc;
+}
+
+static ErrCode parse_metadata_log_entry(MetaParser *parser, json_t *json, void *out)
+{
+    IceMetadataLogEntry *entry = out;
+    ErrCode rc = get_int(parser, json, "timestamp-ms", true, 0, &entry->timestamp_ms);
+    return rc == ERR_OK ? get_str(parser, json, "metadata-file", true, &entry->metadata_file) : rc;
+}
+
+static ErrCode parse_snapshots_and_logs(MetaParser *parser, json_t *root, IceTableMeta *meta)
+{
+    void *snapshots, *snapshot_log, *metadata_log;
+    ErrCode rc = parse_each(parser, root, "snapshots", false, sizeof(IceSnapshot), parse_snapshot,
+                            &snapshots, &meta->n_snapshots);
+    meta->snapshots = snapshots;
+    if (rc == ERR_OK) {
+        rc = parse_each(parser, root, "snapshot-log", false, sizeof(IceSnapshotLogEntry),
+                        parse_snapshot_log_entry, &snapshot_log, &meta->n_snapshot_log);
+        meta->snapshot_log = snapshot_log;
     }
-    size_t n = log ? json_array_size(log) : 0;
-    meta->snapshot_log = alloc_array(parser, n, sizeof *meta->snapshot_log);
-    if (!meta->snapshot_log) {
-        return err_nomem(parser->err, "snapshot log");
+    if (rc == ERR_OK) {
+        rc = parse_each(parser, root, "metadata-log", false, sizeof(IceMetadataLogEntry),
+                        parse_metadata_log_entry, &metadata_log, &meta->n_metadata_log);
+        meta->metadata_log = metadata_log;
     }
-    for (size_t i = 0; i < n; i++) {
-        size_t mark = path_push(parser, "snapshot-log", 0);
-        path_push(parser, NULL, (int64_t)i);
-        json_t *entry = json_array_get(log, i);
-        IceSnapshotLogEntry *out = &meta->snapshot_log[i];
-        rc = json_is_object(entry) ? ERR_OK : fail(parser, "expected an object");
-        if (rc == ERR_OK) {
-            rc = get_int(parser, entry, "timestamp-ms", true, 0, &out->timestamp_ms);
-        }
-        if (rc == ERR_OK) {
-            rc = get_int(parser, entry, "snapshot-id", true, 0, &out->snapshot_id);
-        }
-        path_pop(parser, mark);
-        if (rc != ERR_OK) {
-            return rc;
-        }
-        meta->n_snapshot_log++;
-    }
-    rc = get_array(parser, root, "metadata-log", false, &log);
-    if (rc != ERR_OK) {
-        return rc;
-    }
-    n = log ? json_array_size(log) : 0;
-    meta->metadata_log = alloc_array(parser, n, sizeof *meta->metadata_log);
-    if (!meta->metadata_log) {
-        return err_nomem(parser->err, "metadata log");
-    }
-    for (size_t i = 0; i < n; i++) {
-        size_t mark = path_push(parser, "metadata-log", 0);
-        path_push(parser, NULL, (int64_t)i);
-        json_t *entry = json_array_get(log, i);
-        IceMetadataLogEntry *out = &meta->metadata_log[i];
-        rc = json_is_object(entry) ? ERR_OK : fail(parser, "expected an object");
-        if (rc == ERR_OK) {
-            rc = get_int(parser, entry, "timestamp-ms", true, 0, &out->timestamp_ms);
-        }
-        if (rc == ERR_OK) {
-            rc = get_str(parser, entry, "metadata-file", true, &out->metadata_file);
-        }
-        path_pop(parser, mark);
-        if (rc != ERR_OK) {
-            return rc;
-        }
-        meta->n_metadata_log++;
-    }
-    return ERR_OK;
+    return rc;
 }
 
 static ErrCode parse_refs(MetaParser *parser, json_t *root, IceTableMeta *meta)
@@ -868,25 +799,13 @@ static ErrCode parse_root(MetaParser *parser, json_t *root, IceTableMeta *meta)
         return rc;
     }
     /* schemas (v1: the single deprecated `schema`) */
-    json_t *schemas;
-    if ((rc = get_array(parser, root, "schemas", false, &schemas)) != ERR_OK) {
-        return rc;
-    }
-    if (schemas) {
-        size_t n = json_array_size(schemas);
-        meta->schemas = alloc_array(parser, n, sizeof *meta->schemas);
-        if (!meta->schemas) {
-            return err_nomem(parser->err, "schemas");
-        }
-        for (size_t i = 0; i < n; i++) {
-            size_t mark = path_push(parser, "schemas", 0);
-            path_push(parser, NULL, (int64_t)i);
-            rc = parse_schema(parser, json_array_get(schemas, i), &meta->schemas[i]);
-            path_pop(parser, mark);
-            if (rc != ERR_OK) {
-                return rc;
-            }
-            meta->n_schemas++;
+    if (json_object_get(root, "schemas")) {
+        void *schemas;
+        rc = parse_each(parser, root, "schemas", true, sizeof(IceSchema), parse_schema_element,
+                        &schemas, &meta->n_schemas);
+        meta->schemas = schemas;
+        if (rc != ERR_OK) {
+            return rc;
         }
         rc = get_int32(parser, root, "current-schema-id", true, 0, &meta->current_schema_id);
     } else {
@@ -944,8 +863,7 @@ static ErrCode parse_root(MetaParser *parser, json_t *root, IceTableMeta *meta)
             return rc;
         }
     }
-    if ((rc = parse_snapshots(parser, root, meta)) != ERR_OK ||
-        (rc = parse_logs(parser, root, meta)) != ERR_OK ||
+    if ((rc = parse_snapshots_and_logs(parser, root, meta)) != ERR_OK ||
         (rc = parse_refs(parser, root, meta)) != ERR_OK) {
         return rc;
     }
@@ -967,7 +885,7 @@ ErrCode ice_meta_parse(Mem *mem, const char *json, size_t json_len, const char *
     IceTableMeta *meta;
     ErrCode rc = ice_meta_alloc(mem, &meta, err);
     if (rc == ERR_OK) {
-        MetaParser parser = {&meta->arena, source, err, ""};
+        MetaParser parser = {&meta->arena, source, err, "", 1000};
         rc = parse_root(&parser, root, meta);
         if (rc != ERR_OK) {
             ice_meta_free(meta);
@@ -987,7 +905,7 @@ ErrCode ice_schema_parse(Arena *arena, const char *json, size_t json_len, IceSch
         return err_set(err, ERR_CORRUPT, "schema: not valid JSON: %s (line %d, column %d)",
                        json_err.text, json_err.line, json_err.column);
     }
-    MetaParser parser = {arena, "schema", err, ""};
+    MetaParser parser = {arena, "schema", err, "", 1000};
     ErrCode rc = parse_schema(&parser, root, out);
     json_decref(root);
     return rc;
