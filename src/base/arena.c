@@ -202,3 +202,24 @@ ErrCode arena_error(const Arena *arena, Err *err)
     *err = arena->last_err;
     return ERR_NOMEM;
 }
+
+void *arena_grow_array(Arena *arena, void *items, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap) {
+        return items;
+    }
+    size_t new_cap;
+    if (!size_mul(*cap ? *cap : 4, 2, &new_cap)) {
+        err_set(&arena->last_err, ERR_NOMEM, "array of %zu items is too large", *cap);
+        return NULL;
+    }
+    void *bigger = arena_alloc_array(arena, new_cap, size);
+    if (!bigger) {
+        return NULL;
+    }
+    if (n > 0) {
+        memcpy(bigger, items, n * size);
+    }
+    *cap = new_cap;
+    return bigger;
+}

@@ -56,6 +56,12 @@ void *arena_zalloc(Arena *arena, size_t size);
 void *arena_alloc_array(Arena *arena, size_t n, size_t size);
 
 /* Copies into the arena (NUL-terminated for the string forms). NULL on failure. */
+/* Room for one more item in an array that lives in the arena: returns `items` when
+ * n < *cap, else a new array of twice the capacity (at least 8) holding the first n items,
+ * with *cap updated (the old array stays in the arena until it is reset). NULL when out of
+ * memory or the size overflows (see arena_error). */
+void *arena_grow_array(Arena *arena, void *items, size_t n, size_t *cap, size_t size);
+
 void *arena_memdup(Arena *arena, const void *src, size_t len);
 char *arena_strdup(Arena *arena, const char *src);
 char *arena_strndup(Arena *arena, const char *src, size_t len);

@@ -772,19 +772,12 @@ ErrCode ice_manifest_decode(Mem *mem, Arena *arena, const uint8_t *data, size_t 
         if (rc != ERR_OK || !record) {
             break;
         }
-        if (n == cap) {
-            size_t new_cap = cap ? cap * 2 : 64;
-            IceManifestEntry *bigger = arena_alloc_array(arena, new_cap, sizeof *bigger);
-            if (!bigger) {
-                rc = err_nomem(err, "manifest entries");
-                break;
-            }
-            if (n) {
-                memcpy(bigger, entries, n * sizeof *entries);
-            }
-            entries = bigger;
-            cap = new_cap;
+        IceManifestEntry *grown = arena_grow_array(arena, entries, n, &cap, sizeof *grown);
+        if (!grown) {
+            rc = err_nomem(err, "manifest entries");
+            break;
         }
+        entries = grown;
         rc = read_entry(arena, record, manifest, spec, types, &entries[n], err);
         if (rc == ERR_OK) {
             n++;
@@ -824,19 +817,12 @@ ErrCode ice_manifest_list_decode(Mem *mem, Arena *arena, const uint8_t *data, si
         if (rc != ERR_OK || !r) {
             break;
         }
-        if (n == cap) {
-            size_t new_cap = cap ? cap * 2 : 16;
-            IceManifestFile *bigger = arena_alloc_array(arena, new_cap, sizeof *bigger);
-            if (!bigger) {
-                rc = err_nomem(err, "manifest list");
-                break;
-            }
-            if (n) {
-                memcpy(bigger, files, n * sizeof *files);
-            }
-            files = bigger;
-            cap = new_cap;
+        IceManifestFile *grown = arena_grow_array(arena, files, n, &cap, sizeof *grown);
+        if (!grown) {
+            rc = err_nomem(err, "manifest list");
+            break;
         }
+        files = grown;
         IceManifestFile *m = &files[n];
         memset(m, 0, sizeof *m);
         m->path = get_string(arena, r, 500, "manifest_path");

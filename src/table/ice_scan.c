@@ -163,19 +163,13 @@ ErrCode ice_scan_plan(Mem *mem, Arena *arena, const IceTableMeta *meta, const Ic
                     break;
                 }
             }
-            if (out->n_tasks == cap) {
-                size_t new_cap = cap ? cap * 2 : 64;
-                IceScanTask *bigger = arena_alloc_array(arena, new_cap, sizeof *bigger);
-                if (!bigger) {
-                    rc = err_nomem(err, "scan plan");
-                    break;
-                }
-                if (out->n_tasks) {
-                    memcpy(bigger, out->tasks, out->n_tasks * sizeof *bigger);
-                }
-                out->tasks = bigger;
-                cap = new_cap;
+            IceScanTask *grown =
+                    arena_grow_array(arena, out->tasks, out->n_tasks, &cap, sizeof *grown);
+            if (!grown) {
+                rc = err_nomem(err, "scan plan");
+                break;
             }
+            out->tasks = grown;
             out->tasks[out->n_tasks++] =
                     (IceScanTask){&entry->file, residual, entry->sequence_number};
             out->n_records += entry->file.record_count;

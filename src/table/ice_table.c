@@ -247,19 +247,12 @@ ErrCode ice_table_live_files(const IceTable *table, const IceTableMeta *meta, in
             if (entries[e].status == ICE_ENTRY_DELETED) {
                 continue;
             }
-            if (n == cap) {
-                size_t new_cap = cap ? cap * 2 : 64;
-                IceManifestEntry *bigger = arena_alloc_array(arena, new_cap, sizeof *bigger);
-                if (!bigger) {
-                    rc = err_nomem(err, "file list");
-                    break;
-                }
-                if (n) {
-                    memcpy(bigger, live, n * sizeof *live);
-                }
-                live = bigger;
-                cap = new_cap;
+            IceManifestEntry *grown = arena_grow_array(arena, live, n, &cap, sizeof *grown);
+            if (!grown) {
+                rc = err_nomem(err, "file list");
+                break;
             }
+            live = grown;
             live[n++] = entries[e];
         }
     }
@@ -299,24 +292,6 @@ void ice_txn_abort(IceTxn *txn)
     mem_free(mem, txn);
 }
 
-/* Grow a transaction list by one slot. */
-static void *list_push(IceTxn *txn, void **items, size_t *n, size_t *cap, size_t size)
-{
-    if (*n == *cap) {
-        size_t new_cap = *cap ? *cap * 2 : 8;
-        void *bigger = arena_alloc_array(&txn->arena, new_cap, size);
-        if (!bigger) {
-            return NULL;
-        }
-        if (*n) {
-            memcpy(bigger, *items, *n * size);
-        }
-        *items = bigger;
-        *cap = new_cap;
-    }
-    return (char *)*items + (*n)++ * size;
-}
-
 /* Metadata records locations as URIs with a scheme (spec "Paths in Metadata"): a plain
  * absolute path becomes file://path. */
 static const char *location_of(IceTxn *txn, const char *path)
@@ -328,16 +303,19 @@ static const char *location_of(IceTxn *txn, const char *path)
 ErrCode ice_txn_append(IceTxn *txn, const IceDataFile *files, size_t n, Err *err)
 {
     for (size_t i = 0; i < n; i++) {
-        IceDataFile *slot =
-                list_push(txn, (void **)&txn->added, &txn->n_added, &txn->cap_added, sizeof *slot);
-        if (!slot) {
+        IceDataFile *added = arena_grow_array(&txn->arena, txn->added, txn->n_added,
+                                              &txn->cap_added, sizeof *added);
+        if (!added) {
             return err_nomem(err, "transaction");
         }
+        txn->added = added;
+        IceDataFile *slot = &added[txn->n_added];
         *slot = files[i]; /* borrowed: callers keep files alive until commit */
         slot->file_path = location_of(txn, files[i].file_path);
         if (!slot->file_path) {
             return err_nomem(err, "transaction");
         }
+        txn->n_added++;
     }
     return ERR_OK;
 }
@@ -345,11 +323,13 @@ ErrCode ice_txn_append(IceTxn *txn, const IceDataFile *files, size_t n, Err *err
 ErrCode ice_txn_delete_files(IceTxn *txn, const char *const *paths, size_t n, Err *err)
 {
     for (size_t i = 0; i < n; i++) {
-        const char **slot = list_push(txn, (void **)&txn->deleted, &txn->n_deleted,
-                                      &txn->cap_deleted, sizeof *slot);
-        if (!slot || !(*slot = location_of(txn, paths[i]))) {
+        const char **deleted = arena_grow_array(&txn->arena, txn->deleted, txn->n_deleted,
+                                                &txn->cap_deleted, sizeof *deleted);
+        if (!deleted || !(deleted[txn->n_deleted] = location_of(txn, paths[i]))) {
             return err_nomem(err, "transaction");
         }
+        txn->deleted = deleted;
+        txn->n_deleted++;
     }
     return ERR_OK;
 }
@@ -392,10 +372,12 @@ ErrCode ice_txn_set_spec(IceTxn *txn, const IcePartitionSpec *spec, Err *err)
 static ErrCode push_kv(IceTxn *txn, IceKV **list, size_t *n, size_t *cap, const char *key,
                        const char *value, Err *err)
 {
-    IceKV *slot = list_push(txn, (void **)list, n, cap, sizeof *slot);
-    if (!slot) {
+    IceKV *kvs = arena_grow_array(&txn->arena, *list, *n, cap, sizeof *kvs);
+    if (!kvs) {
         return err_nomem(err, "transaction");
     }
+    *list = kvs;
+    IceKV *slot = &kvs[(*n)++];
     slot->key = arena_strdup(&txn->arena, key);
     slot->value = value ? arena_strdup(&txn->arena, value) : NULL;
     return slot->key && (!value || slot->value) ? ERR_OK : err_nomem(err, "transaction");
@@ -414,14 +396,18 @@ ErrCode ice_txn_set_summary(IceTxn *txn, const char *key, const char *value, Err
 
 ErrCode ice_txn_set_ref(IceTxn *txn, const char *name, bool is_tag, int64_t snapshot_id, Err *err)
 {
-    IceTxnRef *slot =
-            list_push(txn, (void **)&txn->refs, &txn->n_refs, &txn->cap_refs, sizeof *slot);
-    if (!slot || !(slot->name = arena_strdup(&txn->arena, name))) {
+    IceTxnRef *refs =
+            arena_grow_array(&txn->arena, txn->refs, txn->n_refs, &txn->cap_refs, sizeof *refs);
+    if (!refs) {
         return err_nomem(err, "transaction");
     }
-    slot->is_tag = is_tag;
-    slot->is_remove = false;
-    slot->snapshot_id = snapshot_id;
+    txn->refs = refs;
+    IceTxnRef *slot = &refs[txn->n_refs];
+    *slot = (IceTxnRef){arena_strdup(&txn->arena, name), is_tag, false, snapshot_id};
+    if (!slot->name) {
+        return err_nomem(err, "transaction");
+    }
+    txn->n_refs++;
     return ERR_OK;
 }
 

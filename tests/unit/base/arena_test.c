@@ -163,6 +163,37 @@ static void arena_copy_helpers(void **state)
     arena_fini(&arena);
 }
 
+static void arena_grow_array_keeps_items_and_doubles(void **state)
+{
+    (void)state;
+    Mem mem;
+    mem_init(&mem, NULL, "grow", 0);
+    Arena arena;
+    arena_init(&arena, &mem, 0);
+    int64_t *items = NULL;
+    size_t n = 0, cap = 0;
+    for (int64_t i = 0; i < 1000; i++) {
+        int64_t *grown = arena_grow_array(&arena, items, n, &cap, sizeof *grown);
+        assert_non_null(grown);
+        assert_true(cap > n);
+        if (n < cap && grown != items && items) {
+            assert_memory_equal(grown, items, n * sizeof *items); /* copied when it moved */
+        }
+        items = grown;
+        items[n++] = i * 3;
+    }
+    assert_int_equal(cap, 1024);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(items[i], (int64_t)i * 3);
+    }
+    size_t huge = SIZE_MAX / 2;
+    assert_null(arena_grow_array(&arena, items, huge, &huge, 16));
+    Err err;
+    assert_int_equal(arena_error(&arena, &err), ERR_NOMEM);
+    arena_fini(&arena);
+    assert_int_equal(mem_used(&mem), 0);
+}
+
 static void arena_recycle_reuses_blocks_and_frees_unused_ones(void **state)
 {
     (void)state;
@@ -206,6 +237,7 @@ int main(void)
             cmocka_unit_test(arena_alloc_array_catches_overflow),
             cmocka_unit_test(arena_alloc_of_a_huge_size_reports_why),
             cmocka_unit_test(arena_copy_helpers),
+            cmocka_unit_test(arena_grow_array_keeps_items_and_doubles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
