@@ -46,25 +46,28 @@ static void path_pop(MetaParser *parser, size_t len)
     parser->path[len] = '\0';
 }
 
+/* An error about obj[key]: the key joins the path for the message. */
+static ErrCode key_fail(MetaParser *parser, const char *key, const char *what)
+{
+    size_t mark = path_push(parser, key, 0);
+    ErrCode rc = fail(parser, what);
+    path_pop(parser, mark);
+    return rc;
+}
+
 static ErrCode get_int(MetaParser *parser, json_t *obj, const char *key, bool is_required,
                        int64_t fallback, int64_t *out)
 {
     json_t *value = json_object_get(obj, key);
     if (!value || json_is_null(value)) {
         if (is_required) {
-            size_t mark = path_push(parser, key, 0);
-            ErrCode rc = fail(parser, "missing");
-            path_pop(parser, mark);
-            return rc;
+            return key_fail(parser, key, "missing");
         }
         *out = fallback;
         return ERR_OK;
     }
     if (!json_is_integer(value)) {
-        size_t mark = path_push(parser, key, 0);
-        ErrCode rc = fail(parser, "expected an integer");
-        path_pop(parser, mark);
-        return rc;
+        return key_fail(parser, key, "expected an integer");
     }
     *out = json_integer_value(value);
     return ERR_OK;
@@ -79,10 +82,7 @@ static ErrCode get_int32(MetaParser *parser, json_t *obj, const char *key, bool 
         return rc;
     }
     if (value < INT32_MIN || value > INT32_MAX) {
-        size_t mark = path_push(parser, key, 0);
-        rc = fail(parser, "out of range for a 32-bit integer");
-        path_pop(parser, mark);
-        return rc;
+        return key_fail(parser, key, "out of range for a 32-bit integer");
     }
     *out = (int32_t)value;
     return ERR_OK;
@@ -97,16 +97,10 @@ static ErrCode get_str(MetaParser *parser, json_t *obj, const char *key, bool is
         if (!is_required) {
             return ERR_OK;
         }
-        size_t mark = path_push(parser, key, 0);
-        ErrCode rc = fail(parser, "missing");
-        path_pop(parser, mark);
-        return rc;
+        return key_fail(parser, key, "missing");
     }
     if (!json_is_string(value)) {
-        size_t mark = path_push(parser, key, 0);
-        ErrCode rc = fail(parser, "expected a string");
-        path_pop(parser, mark);
-        return rc;
+        return key_fail(parser, key, "expected a string");
     }
     *out = arena_strdup(parser->arena, json_string_value(value));
     return *out ? ERR_OK : err_nomem(parser->err, "table metadata");
@@ -120,10 +114,7 @@ static ErrCode get_bool(MetaParser *parser, json_t *obj, const char *key, bool f
         return ERR_OK;
     }
     if (!json_is_boolean(value)) {
-        size_t mark = path_push(parser, key, 0);
-        ErrCode rc = fail(parser, "expected true or false");
-        path_pop(parser, mark);
-        return rc;
+        return key_fail(parser, key, "expected true or false");
     }
     *out = json_is_true(value);
     return ERR_OK;
@@ -139,16 +130,10 @@ static ErrCode get_array(MetaParser *parser, json_t *obj, const char *key, bool 
         if (!is_required) {
             return ERR_OK;
         }
-        size_t mark = path_push(parser, key, 0);
-        ErrCode rc = fail(parser, "missing");
-        path_pop(parser, mark);
-        return rc;
+        return key_fail(parser, key, "missing");
     }
     if (!json_is_array(value)) {
-        size_t mark = path_push(parser, key, 0);
-        ErrCode rc = fail(parser, "expected an array");
-        path_pop(parser, mark);
-        return rc;
+        return key_fail(parser, key, "expected an array");
     }
     *out = value;
     return ERR_OK;
@@ -386,10 +371,7 @@ static ErrCode parse_schema(MetaParser *parser, json_t *json, IceSchema *out)
         for (size_t i = 0; i < n; i++) {
             json_t *id = json_array_get(ids, i);
             if (!json_is_integer(id)) {
-                size_t mark = path_push(parser, "identifier-field-ids", 0);
-                rc = fail(parser, "expected integers");
-                path_pop(parser, mark);
-                return rc;
+                return key_fail(parser, "identifier-field-ids", "expected integers");
             }
             values[i] = (int32_t)json_integer_value(id);
         }
@@ -550,10 +532,7 @@ static ErrCode parse_string_map(MetaParser *parser, json_t *obj, const char *fir
             continue;
         }
         if (!json_is_string(value)) {
-            size_t mark = path_push(parser, key, 0);
-            ErrCode rc = fail(parser, "expected a string value");
-            path_pop(parser, mark);
-            return rc;
+            return key_fail(parser, key, "expected a string value");
         }
         kvs[count].key = arena_strdup(parser->arena, key);
         kvs[count].value = arena_strdup(parser->arena, json_string_value(value));
@@ -642,10 +621,7 @@ static ErrCode parse_refs(MetaParser *parser, json_t *root, IceTableMeta *meta)
 {
     json_t *refs = json_object_get(root, "refs");
     if (refs && !json_is_null(refs) && !json_is_object(refs)) {
-        size_t mark = path_push(parser, "refs", 0);
-        ErrCode rc = fail(parser, "expected an object");
-        path_pop(parser, mark);
-        return rc;
+        return key_fail(parser, "refs", "expected an object");
     }
     size_t n = json_is_object(refs) ? json_object_size(refs) : 0;
     /* +1: the spec's implicit main branch when refs omit it */
