@@ -287,8 +287,9 @@ static bool range_may_match(IceExprOp op, const IceExpr *pred, const IceValue *l
     return true;
 }
 
-static bool summary_leaf(const SummaryCtx *ctx, const IceExpr *pred, bool negate)
+static bool summary_leaf(const void *opaque, const IceExpr *pred, bool negate)
 {
+    const SummaryCtx *ctx = opaque;
     int32_t idx = spec_index(ctx->spec, pred->field_id);
     if (idx < 0 || idx >= ctx->n_summaries)
         return true;
@@ -340,7 +341,14 @@ static bool summary_leaf(const SummaryCtx *ctx, const IceExpr *pred, bool negate
     return range_may_match(op, pred, has_lower ? &lower : NULL, has_upper ? &upper : NULL, false);
 }
 
-static bool summaries_walk(const SummaryCtx *ctx, const IceExpr *expr, bool negate, int depth)
+/* A leaf test of the "may match" evaluators: could some row satisfy `pred` (its negation
+ * when `negate`)? `ctx` is the evaluator's own context. */
+typedef bool (*MayMatchLeaf)(const void *ctx, const IceExpr *pred, bool negate);
+
+/* AND, OR and NOT over the leaves, NOT pushed down into them, short-circuiting. Trees
+ * deeper than 10000 answer "may match": conservative, and no stack overflow. */
+static bool may_match_walk(const void *ctx, MayMatchLeaf leaf, const IceExpr *expr, bool negate,
+                           int depth)
 {
     if (depth > 10000)
         return true;
@@ -350,16 +358,16 @@ static bool summaries_walk(const SummaryCtx *ctx, const IceExpr *expr, bool nega
     case ICE_EXPR_FALSE:
         return negate;
     case ICE_EXPR_NOT:
-        return summaries_walk(ctx, expr->left, !negate, depth + 1);
+        return may_match_walk(ctx, leaf, expr->left, !negate, depth + 1);
     case ICE_EXPR_AND:
     case ICE_EXPR_OR: {
         bool is_and = (expr->op == ICE_EXPR_AND) != negate;
-        bool left = summaries_walk(ctx, expr->left, negate, depth + 1);
+        bool left = may_match_walk(ctx, leaf, expr->left, negate, depth + 1);
         if (is_and && !left)
             return false;
         if (!is_and && left)
             return true;
-        return summaries_walk(ctx, expr->right, negate, depth + 1);
+        return may_match_walk(ctx, leaf, expr->right, negate, depth + 1);
     }
     case ICE_EXPR_IS_NULL:
     case ICE_EXPR_NOT_NULL:
@@ -375,7 +383,7 @@ static bool summaries_walk(const SummaryCtx *ctx, const IceExpr *expr, bool nega
     case ICE_EXPR_NOT_IN:
     case ICE_EXPR_STARTS_WITH:
     case ICE_EXPR_NOT_STARTS_WITH:
-        return summary_leaf(ctx, expr, negate);
+        return leaf(ctx, expr, negate);
     }
     return true;
 }
@@ -385,7 +393,7 @@ bool ice_eval_summaries(const IceExpr *part_expr, const IcePartitionSpec *spec,
                         int32_t n_summaries)
 {
     const SummaryCtx ctx = {spec, result_types, summaries, n_summaries};
-    return summaries_walk(&ctx, part_expr, false, 0);
+    return may_match_walk(&ctx, summary_leaf, part_expr, false, 0);
 }
 
 /* ---- partition tuples ------------------------------------------------------------------- */
@@ -493,8 +501,9 @@ static ColumnFacts column_facts(const IceFieldMetrics *m, bool is_float)
     return f;
 }
 
-static bool metrics_leaf(const MetricsCtx *ctx, const IceExpr *pred, bool negate)
+static bool metrics_leaf(const void *opaque, const IceExpr *pred, bool negate)
 {
+    const MetricsCtx *ctx = opaque;
     const IceFieldMetrics *m = find_metrics(ctx->metrics, pred->field_id);
     IcePrim type;
     if (!ice_schema_find_prim(ctx->schema, pred->field_id, &type))
@@ -552,51 +561,11 @@ static bool metrics_leaf(const MetricsCtx *ctx, const IceExpr *pred, bool negate
                            is_truncatable);
 }
 
-static bool metrics_walk(const MetricsCtx *ctx, const IceExpr *expr, bool negate, int depth)
-{
-    if (depth > 10000)
-        return true;
-    switch (expr->op) {
-    case ICE_EXPR_TRUE:
-        return !negate;
-    case ICE_EXPR_FALSE:
-        return negate;
-    case ICE_EXPR_NOT:
-        return metrics_walk(ctx, expr->left, !negate, depth + 1);
-    case ICE_EXPR_AND:
-    case ICE_EXPR_OR: {
-        bool is_and = (expr->op == ICE_EXPR_AND) != negate;
-        bool left = metrics_walk(ctx, expr->left, negate, depth + 1);
-        if (is_and && !left)
-            return false;
-        if (!is_and && left)
-            return true;
-        return metrics_walk(ctx, expr->right, negate, depth + 1);
-    }
-    case ICE_EXPR_IS_NULL:
-    case ICE_EXPR_NOT_NULL:
-    case ICE_EXPR_IS_NAN:
-    case ICE_EXPR_NOT_NAN:
-    case ICE_EXPR_LT:
-    case ICE_EXPR_LT_EQ:
-    case ICE_EXPR_GT:
-    case ICE_EXPR_GT_EQ:
-    case ICE_EXPR_EQ:
-    case ICE_EXPR_NOT_EQ:
-    case ICE_EXPR_IN:
-    case ICE_EXPR_NOT_IN:
-    case ICE_EXPR_STARTS_WITH:
-    case ICE_EXPR_NOT_STARTS_WITH:
-        return metrics_leaf(ctx, expr, negate);
-    }
-    return true;
-}
-
 bool ice_eval_metrics(const IceExpr *row_expr, const IceSchema *schema,
                       const IceFileMetrics *metrics)
 {
     if (metrics->record_count == 0)
         return false;
     const MetricsCtx ctx = {schema, metrics};
-    return metrics_walk(&ctx, row_expr, false, 0);
+    return may_match_walk(&ctx, metrics_leaf, row_expr, false, 0);
 }
